@@ -134,7 +134,7 @@ public sealed interface Frame {
         public FrameType type() { return FrameType.CANCEL; }
     }
 
-    /** The uploader will not serve this request. */
+    /** The uploader will not serve this request; index -1 answers a {@link RequestAny}. */
     record Reject(int index, String reason) implements Frame {
         public FrameType type() { return FrameType.REJECT; }
     }
@@ -144,6 +144,9 @@ public sealed interface Frame {
      * {@code data} is reference counted: whoever receives a Piece releases it.
      */
     record Piece(int index, ByteBuf data) implements Frame, ReferenceCounted {
+        public Piece {
+            java.util.Objects.requireNonNull(data, "data");
+        }
         public FrameType type() { return FrameType.PIECE; }
         @Override public int refCnt() { return data.refCnt(); }
         @Override public Piece retain() { data.retain(); return this; }
