@@ -32,6 +32,8 @@ public class FrameDecoder extends LengthFieldBasedFrameDecoder {
         super(ByteOrder.BIG_ENDIAN, checkMax(maxFrameBytes) + Frames.LENGTH_FIELD_BYTES,
                 0, Frames.LENGTH_FIELD_BYTES, 0, Frames.LENGTH_FIELD_BYTES, true);
         this.maxFrameBytes = maxFrameBytes;
+        // a piece spans several socket reads: gather them without copying into one buffer
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     private static int checkMax(int maxFrameBytes) {

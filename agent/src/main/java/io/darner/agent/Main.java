@@ -1,0 +1,23 @@
+package io.darner.agent;
+
+import io.darner.agent.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code darner} command line of the agent jar (the launcher sends server and demo elsewhere). */
+@Command(name = "darner", mixinStandardHelpOptions = true, version = "darner 0.1.0",
+        description = "Distributes files to many nodes through a verified peer-to-peer network.",
+        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,41 @@
+package io.darner.engine.api;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A node: its id and room, where its piece store lives, the address it serves pieces on
+ * (its host is also the address peers are told and the one it connects from), the
+ * supernodes of its room, the cluster secret, and its upload/download caps (0 = none) in bytes/s.
+ */
+public record PeerConfig(String nodeId, String room, Path dataDir, InetSocketAddress listen,
+                         List<InetSocketAddress> supernodes, byte[] secret,
+                         long uploadBytesPerSecond, long downloadBytesPerSecond,
+                         long advertisedUploadBytesPerSecond, Tuning tuning) {
+
+    public PeerConfig {
+        if (nodeId == null || nodeId.isBlank()) throw new IllegalArgumentException("node id is empty");
+        if (uploadBytesPerSecond < 0) throw new IllegalArgumentException("upload rate must be >= 0");
+        if (downloadBytesPerSecond < 0) throw new IllegalArgumentException("download rate must be >= 0");
+        supernodes = List.copyOf(supernodes);
+        if (tuning == null) tuning = Tuning.DEFAULT;
+    }
+
+    /** The upload capacity the scheduler plans with. */
+    public long plannedUploadBytesPerSecond() {
+        return advertisedUploadBytesPerSecond > 0 ? advertisedUploadBytesPerSecond : uploadBytesPerSecond;
+    }
+
+    /**
+     * Download pipeline settings. requestsPerParent and requestsAtSeed bound the requests in
+     * flight on one connection; maxOutstanding bounds them for the whole task; the end-game
+     * starts when at most endgamePieces pieces are missing.
+     */
+    public record Tuning(int requestsPerParent, int requestsAtSeed, int maxOutstanding, int endgamePieces,
+                         Duration requestTimeout, Duration stallTimeout, Duration progressInterval) {
+        public static final Tuning DEFAULT = new Tuning(3, 1, 48, 24,
+                Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofMillis(200));
+    }
+}

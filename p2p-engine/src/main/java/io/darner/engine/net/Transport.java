@@ -1,0 +1,103 @@
+package io.darner.engine.net;
+
+import io.darner.engine.protocol.FrameDecoder;
+import io.darner.engine.protocol.FrameEncoder;
+import io.darner.engine.protocol.Frames;
+import io.darner.engine.protocol.ProtocolErrorHandler;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The sockets of one process: an event loop group shared by every supernode and peer in it,
+ * and the one pipeline layout all Darner connections use:
+ * {@code [decorator] decoder encoder [extra] protocol-errors handler}.
+ */
+public final class Transport implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final Consumer<Channel> decorator;
+    private final int maxFrameBytes;
+
+    private Transport(EventLoopGroup group, boolean ownsGroup, Consumer<Channel> decorator, int maxFrameBytes) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.decorator = decorator;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** A transport with its own event loops ({@code threads} = 0: Netty's default, 2 × cores). */
+    public static Transport create(int threads) {
+        return new Transport(new NioEventLoopGroup(threads, new DefaultThreadFactory("darner-io", true)), true, ch -> {}, Frames.DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    /**
+     * A copy whose every channel first passes through {@code decorator} (which may add handlers
+     * at the head of the pipeline, e.g. the benchmark's emulated links). Shares the event loops.
+     */
+    public Transport withDecorator(Consumer<Channel> decorator) {
+        return new Transport(group, false, decorator, maxFrameBytes);
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public EventLoop nextLoop() {
+        return group.next();
+    }
+
+    public ChannelFuture listen(InetSocketAddress address, Supplier<ChannelHandler[]> handlers) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer(handlers))
+                .bind(address);
+    }
+
+    public ChannelFuture connect(EventLoop loop, InetSocketAddress local, InetSocketAddress remote, Supplier<ChannelHandler[]> handlers) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(initializer(handlers));
+        return local == null ? b.connect(remote) : b.connect(remote, local);
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(Supplier<ChannelHandler[]> handlers) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                decorator.accept(ch);
+                ch.pipeline().addLast("decoder", new FrameDecoder(maxFrameBytes));
+                ch.pipeline().addLast("encoder", new FrameEncoder());
+                ch.pipeline().addLast("protocol-errors", new ProtocolErrorHandler());
+                ch.pipeline().addLast(handlers.get());
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (ownsGroup) group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

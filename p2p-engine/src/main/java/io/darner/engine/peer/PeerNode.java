@@ -1,0 +1,164 @@
+package io.darner.engine.peer;
+
+import io.darner.engine.api.PeerConfig;
+import io.darner.engine.api.TaskHandle;
+import io.darner.engine.api.TaskSpec;
+import io.darner.engine.net.Transport;
+import io.darner.engine.protocol.Frame;
+import io.darner.engine.rate.Pacer;
+import io.darner.engine.rate.TokenBucket;
+import io.darner.engine.store.PieceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A node of the swarm: its piece store, the upload service other peers download from, the
+ * control connection to its supernodes, and the tasks it runs.
+ *
+ * <pre>{@code
+ * PeerNode node = PeerNode.start(config, transport);
+ * TaskHandle h = node.download(TaskSpec.of("http://origin/app.tar", null, Path.of("/opt/app.tar")));
+ * TaskResult r = h.result().join();
+ * }</pre>
+ */
+public final class PeerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
+
+    private final PeerConfig config;
+    private final Transport transport;
+    private final PieceStore store;
+    private final UploadService upload;
+    private final ControlClient control;
+    private final ExecutorService blocking;
+    private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
+    private final Pacer uploadPacer;
+    private final Pacer downloadPacer;
+
+    private PeerNode(PeerConfig config, Transport transport) throws IOException {
+        this.config = config;
+        this.transport = transport;
+        this.store = PieceStore.open(config.dataDir());
+        this.uploadPacer = config.uploadBytesPerSecond() > 0 ? new TokenBucket(config.uploadBytesPerSecond(), 64 * 1024) : Pacer.UNLIMITED;
+        this.downloadPacer = config.downloadBytesPerSecond() > 0 ? new TokenBucket(config.downloadBytesPerSecond(), 64 * 1024) : Pacer.UNLIMITED;
+        this.upload = UploadService.start(config.nodeId(), transport, config.listen(), taskId -> uploadPacer);
+        this.blocking = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "darner-io-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.control = new ControlClient(this, transport.nextLoop());
+    }
+
+    /** Starts the node and begins registering with its supernodes (see {@link #registration()}). */
+    public static PeerNode start(PeerConfig config, Transport transport) throws IOException {
+        PeerNode node = new PeerNode(config, transport);
+        node.control.start();
+        return node;
+    }
+
+    /** Completes when the node is first registered with a supernode; fails when refused. */
+    public CompletableFuture<Void> registration() {
+        return control.registration();
+    }
+
+    /** Starts (or joins) a task on this node. A task already running for the same source is returned as is. */
+    public TaskHandle download(TaskSpec spec) {
+        String id = spec.taskId();
+        TaskRun run = runs.compute(id, (k, old) -> old != null && old.isActive() ? old : new TaskRun(this, spec, transport.nextLoop()));
+        run.start();
+        return run;
+    }
+
+    /** The task with this id on this node, running or ended, if the node has seen it. */
+    public java.util.Optional<TaskHandle> task(String taskId) {
+        return java.util.Optional.ofNullable(runs.get(taskId));
+    }
+
+    /** Where this node serves pieces to peers. */
+    public java.net.InetSocketAddress dataAddress() {
+        return upload.address();
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    public Path dataDir() {
+        return store.root();
+    }
+
+    public long uploadedBytes() {
+        return upload.uploadedBytes();
+    }
+
+    PeerConfig config() { return config; }
+    Transport transport() { return transport; }
+    PieceStore store() { return store; }
+    UploadService upload() { return upload; }
+    ControlClient control() { return control; }
+    ExecutorService blocking() { return blocking; }
+
+    Pacer downloadPacer(String taskId) {
+        return downloadPacer;
+    }
+
+    void finished(TaskRun run) {
+        // the run stays registered so its pieces keep being served; a new download of the same task replaces it
+    }
+
+    void rejoinAll() {
+        for (TaskRun run : runs.values()) run.join();
+    }
+
+    /** Frames from the supernode, routed to their task. */
+    void onControlFrame(Frame frame) {
+        if (frame instanceof Frame.TaskCommand c) {
+            onCommand(c);
+        } else if (frame instanceof Frame.TaskInfo i) {
+            withRun(i.taskId(), r -> r.onTaskInfo(i));
+        } else if (frame instanceof Frame.PieceHashes h) {
+            withRun(h.taskId(), r -> r.onPieceHashes(h));
+        } else if (frame instanceof Frame.ContentReady c) {
+            withRun(c.taskId(), r -> r.onContentReady(c));
+        } else if (frame instanceof Frame.PeerList p) {
+            withRun(p.taskId(), r -> r.onPeerList(p));
+        } else if (frame instanceof Frame.TaskFailed f) {
+            withRun(f.taskId(), r -> r.onTaskFailed(f.reason()));
+        } else if (frame instanceof Frame.CancelTask c) {
+            withRun(c.taskId(), r -> r.cancel(c.reason()));
+        } else if (!(frame instanceof Frame.Heartbeat)) {
+            log.debug("node {}: ignoring {} from supernode", config.nodeId(), frame.type());
+        }
+    }
+
+    private void onCommand(Frame.TaskCommand c) {
+        try {
+            download(TaskSpec.of(c.source(), c.expectedDigest(), c.targetPath().isEmpty() ? null : Path.of(c.targetPath())));
+        } catch (IllegalArgumentException e) {
+            control.send(new Frame.Result(c.taskId(), false, "", "refused task: " + e.getMessage(), false));
+        }
+    }
+
+    private void withRun(String taskId, java.util.function.Consumer<TaskRun> action) {
+        TaskRun run = runs.get(taskId);
+        if (run != null) run.loop().execute(() -> action.accept(run));
+    }
+
+    @Override
+    public void close() {
+        for (TaskRun run : runs.values()) {
+            if (run.isActive()) run.cancel("node shutting down");
+        }
+        control.close();
+        upload.close();
+        blocking.shutdown();
+    }
+}

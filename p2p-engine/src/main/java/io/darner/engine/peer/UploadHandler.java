@@ -1,0 +1,123 @@
+package io.darner.engine.peer;
+
+import io.darner.engine.protocol.Frame;
+import io.darner.engine.protocol.FrameEncoder;
+import io.darner.engine.rate.Pacer;
+import io.darner.engine.rate.ThrottleHandler;
+import io.darner.engine.store.StoredContent;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.MessageDigest;
+import java.util.BitSet;
+
+/**
+ * One child's connection to this node. The first frame must be a Handshake with the task's
+ * token; anything else closes the connection with a reason and no piece byte sent.
+ */
+final class UploadHandler extends SimpleChannelInboundHandler<Frame> {
+    private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
+    /** Pieces go out in chunks of at most this many bytes so link emulation and caps stay smooth. */
+    static final int CHUNK = 64 * 1024;
+
+    private final UploadService service;
+    private Servable servable;
+    /** On a seed: pieces the child holds or was sent on this connection. */
+    private BitSet childHas;
+
+    UploadHandler(UploadService service) {
+        this.service = service;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (servable == null) {
+            handshake(ctx, frame);
+            return;
+        }
+        switch (frame.type()) {
+            case REQUEST -> serve(ctx, ((Frame.Request) frame).index());
+            case REQUEST_ANY -> serveAny(ctx, ((Frame.RequestAny) frame).knownPieces());
+            case HAVE -> {
+                int index = ((Frame.Have) frame).index();
+                if (childHas != null && index >= 0) childHas.set(index);
+            }
+            case CANCEL -> { /* pieces already written cannot be recalled; nothing queued here */ }
+            case GOODBYE -> ctx.close();
+            default -> bye(ctx, "unexpected " + frame.type() + " on a data connection");
+        }
+    }
+
+    private void handshake(ChannelHandlerContext ctx, Frame frame) {
+        if (!(frame instanceof Frame.Handshake hs)) {
+            bye(ctx, "expected HANDSHAKE first, got " + frame.type());
+            return;
+        }
+        if (hs.protocolVersion() != Frame.PROTOCOL_VERSION) {
+            bye(ctx, "protocol version " + hs.protocolVersion() + " is not supported (this node speaks " + Frame.PROTOCOL_VERSION + ")");
+            return;
+        }
+        Servable s = service.servable(hs.taskId());
+        if (s == null) {
+            bye(ctx, "unknown task " + hs.taskId());
+            return;
+        }
+        if (!MessageDigest.isEqual(s.token, hs.token())) {
+            log.warn("refused peer {} from {}: wrong token for task {}", hs.nodeId(), ctx.channel().remoteAddress(), hs.taskId());
+            bye(ctx, "wrong token for task " + hs.taskId());
+            return;
+        }
+        servable = s;
+        if (s.seedPolicy != null) childHas = new BitSet();
+        Pacer pacer = service.pacerFor(s.taskId);
+        if (pacer != Pacer.UNLIMITED) {
+            ctx.pipeline().addBefore("decoder", "upload-limit", new ThrottleHandler(ch -> pacer));
+        }
+        StoredContent content = s.content;
+        ctx.writeAndFlush(new Frame.Bitfield(content.pieceCount(), content.verified().toWireBytes()));
+        s.children.add(ctx.channel());
+        ctx.channel().closeFuture().addListener(f -> s.children.remove(ctx.channel()));
+    }
+
+    private void serve(ChannelHandlerContext ctx, int index) {
+        StoredContent content = servable.content;
+        if (index < 0 || index >= content.pieceCount() || !content.has(index)) {
+            ctx.writeAndFlush(new Frame.Reject(index, "piece not held"));
+            return;
+        }
+        int length = content.pieceLength(index);
+        ctx.write(FrameEncoder.pieceHeader(ctx.alloc(), index, length));
+        for (int off = 0; off < length; off += CHUNK) {
+            ctx.write(content.region(index, off, Math.min(CHUNK, length - off)));
+        }
+        ctx.flush();
+        service.countUpload(servable, length);
+    }
+
+    private void serveAny(ChannelHandlerContext ctx, int known) {
+        if (servable.seedPolicy == null) {
+            ctx.writeAndFlush(new Frame.Reject(-1, "not a seed"));
+            return;
+        }
+        int index = servable.seedPolicy.choose(childHas, known);
+        if (index < 0) {
+            ctx.writeAndFlush(new Frame.Reject(-1, "nothing new to send"));
+            return;
+        }
+        childHas.set(index);
+        serve(ctx, index);
+    }
+
+    private static void bye(ChannelHandlerContext ctx, String reason) {
+        ctx.writeAndFlush(new Frame.Goodbye(reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("data connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

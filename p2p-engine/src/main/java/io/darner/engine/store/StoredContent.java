@@ -1,0 +1,214 @@
+package io.darner.engine.store;
+
+import io.darner.engine.manifest.Manifest;
+import io.darner.engine.manifest.PieceSizing;
+import io.darner.engine.manifest.Sha256;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One content in a node's piece store: a data file of the content's size, and a piece map
+ * with one byte per piece (1 = the piece was written after its SHA-256 matched). Pieces
+ * marked in a map left by an earlier run are "claimed" until re-checked against the
+ * current manifest's hash, so neither a changed source nor a crash can make a wrong piece count.
+ *
+ * <p>Writes come from one thread (the task's); reads (serving peers) from any thread.
+ */
+public final class StoredContent implements AutoCloseable {
+    static final String DATA = "data";
+    static final String PIECES = "pieces";
+    static final String MANIFEST = "manifest";
+
+    private volatile Path dir;
+    private final long size;
+    private final int pieceSize;
+    private final int pieceCount;
+    private final FileChannel data;
+    private final FileChannel pieceMap;
+    private final AtomicBitSet verified;
+    private final BitSet claimed;
+    private volatile Manifest manifest;
+
+    StoredContent(Path dir, long size, int pieceSize, FileChannel data, FileChannel pieceMap, BitSet claimed, Manifest manifest) {
+        this.dir = dir;
+        this.size = size;
+        this.pieceSize = pieceSize;
+        this.pieceCount = PieceSizing.pieceCount(size, pieceSize);
+        this.data = data;
+        this.pieceMap = pieceMap;
+        this.verified = new AtomicBitSet(pieceCount);
+        this.claimed = claimed;
+        this.manifest = manifest;
+        if (manifest != null) {
+            for (int i = 0; i < pieceCount; i++) verified.set(i);
+        }
+    }
+
+    public long size() { return size; }
+    public int pieceSize() { return pieceSize; }
+    public int pieceCount() { return pieceCount; }
+    public int pieceLength(int index) { return PieceSizing.pieceLength(size, pieceSize, index); }
+    public boolean has(int index) { return verified.get(index); }
+    public AtomicBitSet verified() { return verified; }
+    public int verifiedCount() { return verified.cardinality(); }
+    public boolean isComplete() { return manifest != null; }
+    public Manifest manifest() { return manifest; }
+    Path dir() { return dir; }
+    void movedTo(Path newDir) { this.dir = newDir; }
+
+    /** @return whether an earlier run left this piece on disk (not yet re-checked) */
+    public boolean isClaimed(int index) {
+        synchronized (claimed) {
+            return claimed.get(index);
+        }
+    }
+
+    public int claimedCount() {
+        synchronized (claimed) {
+            return claimed.cardinality();
+        }
+    }
+
+    /**
+     * Re-checks a piece an earlier run left on disk against its hash from the current manifest.
+     * @return true when the piece is now verified (no network fetch needed)
+     */
+    public boolean verifyClaimed(int index, byte[] expectedHash) throws IOException {
+        synchronized (claimed) {
+            if (!claimed.get(index)) return false;
+            claimed.clear(index);
+        }
+        ByteBuffer piece = readPiece(index);
+        if (Arrays.equals(Sha256.of(piece), expectedHash)) {
+            verified.set(index);
+            return true;
+        }
+        pieceMap.write(ByteBuffer.wrap(new byte[] {0}), index);
+        return false;
+    }
+
+    /** Stores a piece whose SHA-256 the caller has already checked. */
+    public void writePiece(int index, ByteBuffer... parts) throws IOException {
+        long total = 0;
+        for (ByteBuffer b : parts) total += b.remaining();
+        if (total != pieceLength(index)) {
+            throw new IllegalArgumentException("piece " + index + " has " + total + " bytes, expected " + pieceLength(index));
+        }
+        long pos = (long) index * pieceSize;
+        for (ByteBuffer bytes : parts) {
+            while (bytes.hasRemaining()) {
+                pos += data.write(bytes, pos);
+            }
+        }
+        pieceMap.write(ByteBuffer.wrap(new byte[] {1}), index);
+        verified.set(index);
+    }
+
+    public ByteBuffer readPiece(int index) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(pieceLength(index));
+        long pos = (long) index * pieceSize;
+        while (buf.hasRemaining()) {
+            int n = data.read(buf, pos);
+            if (n < 0) throw new IOException("piece " + index + " is missing from " + dir);
+            pos += n;
+        }
+        return buf.flip();
+    }
+
+    /** A zero-copy region of piece {@code index}, {@code offset} bytes in, {@code length} long. */
+    public SharedFileRegion region(int index, int offset, int length) {
+        return new SharedFileRegion(data, (long) index * pieceSize + offset, length);
+    }
+
+    void setManifest(Manifest manifest) {
+        this.manifest = manifest;
+    }
+
+    /** Copies a stored piece into a target being written (pieces kept from an earlier run). */
+    public void copyPieceTo(int index, TargetWriter writer) throws IOException {
+        writer.copyFrom(data, (long) index * pieceSize, pieceLength(index));
+    }
+
+    FileChannel dataChannel() {
+        return data;
+    }
+
+    /**
+     * Writes the whole content to {@code target}: a temporary file in the target's directory,
+     * fsync, atomic rename, fsync of the directory. The target is absent or complete, never partial;
+     * an earlier file at the target stays untouched when this fails.
+     */
+    public void exportTo(Path target) throws IOException {
+        if (!isComplete()) throw new IllegalStateException("content is not complete yet");
+        Path abs = target.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new NoSuchFileException(String.valueOf(parent), null, "target directory does not exist");
+        }
+        if (!Files.isWritable(parent)) {
+            throw new AccessDeniedException(parent.toString(), null, "target directory is not writable");
+        }
+        long free = Files.getFileStore(parent).getUsableSpace();
+        if (free < size) {
+            throw new InsufficientSpaceException("not enough disk space for " + abs + ": " + size + " bytes needed, " + free + " free");
+        }
+        Path tmp = parent.resolve("." + abs.getFileName() + ".darner-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long pos = 0;
+                while (pos < size) {
+                    long n = data.transferTo(pos, size - pos, out);
+                    if (n <= 0) throw new IOException("piece store file " + dir + " ended at " + pos + " of " + size + " bytes");
+                    pos += n;
+                }
+                out.force(true);
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        try (FileChannel d = FileChannel.open(parent, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot fsync a directory; the rename itself is atomic
+        }
+    }
+
+    /** Digest of the stored bytes (used by the seed and by tests, never on the download path). */
+    public byte[] digestAll() throws IOException {
+        MessageDigest md = Sha256.newDigest();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        long pos = 0;
+        while (pos < size) {
+            buf.clear();
+            int n = data.read(buf, pos);
+            if (n < 0) break;
+            buf.flip();
+            md.update(buf);
+            pos += n;
+        }
+        return md.digest();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            data.close();
+        } finally {
+            pieceMap.close();
+        }
+    }
+}

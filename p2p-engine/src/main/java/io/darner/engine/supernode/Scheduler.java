@@ -1,0 +1,376 @@
+package io.darner.engine.supernode;
+
+import io.darner.engine.api.TaskProgress;
+import io.darner.engine.api.TaskSpec;
+import io.darner.engine.auth.ClusterSecret;
+import io.darner.engine.manifest.PieceSizing;
+import io.darner.engine.manifest.Sha256;
+import io.darner.engine.protocol.Frame;
+import io.darner.engine.supernode.SwarmState.Member;
+import io.darner.engine.supernode.SwarmState.NodeEntry;
+import io.darner.engine.supernode.SwarmState.TaskEntry;
+import io.netty.channel.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns all swarm state on one thread; connections and the seed only send it events (the
+ * public methods, which hop onto that thread). Decides each node's parents: a few per node,
+ * in its room, scored by {@link ParentEvaluator}; the seed is a parent of the first
+ * {@code seedFanout} nodes of a task.
+ */
+final class Scheduler implements Seed.Listener {
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+    private final SupernodeConfig config;
+    private final ClusterSecret secret;
+    private final ScheduledExecutorService loop;
+    private final SwarmState state = new SwarmState();
+    private final ParentEvaluator evaluator = new ParentEvaluator();
+    private Seed seed;
+    private InetSocketAddress seedAddress;
+
+    Scheduler(SupernodeConfig config) {
+        this.config = config;
+        this.secret = new ClusterSecret(config.secret());
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "darner-scheduler-" + config.id());
+            t.setDaemon(true);
+            return t;
+        });
+        long hb = config.heartbeat().toMillis();
+        loop.scheduleAtFixedRate(this::expireSilentNodes, hb, hb, TimeUnit.MILLISECONDS);
+    }
+
+    void attach(Seed seed, InetSocketAddress seedAddress) {
+        this.seed = seed;
+        this.seedAddress = seedAddress;
+    }
+
+    ClusterSecret secret() {
+        return secret;
+    }
+
+    String seedId() {
+        return "seed:" + config.id();
+    }
+
+    // ------------------------------------------------------------------ node events
+
+    void registered(Channel ch, Frame.Register r) {
+        loop.execute(() -> {
+            NodeEntry old = state.nodes.get(r.nodeId());
+            if (old != null && old.control != ch) old.control.close();
+            NodeEntry n = new NodeEntry(r, ch, System.currentTimeMillis());
+            state.nodes.put(n.id, n);
+            log.info("supernode {}: node {} registered (room {}, data {}:{})", config.id(), n.id, n.room, n.dataHost, n.dataPort);
+            n.send(new Frame.Registered(config.id(), config.heartbeat().toMillis()));
+        });
+    }
+
+    void heartbeat(String nodeId) {
+        loop.execute(() -> {
+            NodeEntry n = state.nodes.get(nodeId);
+            if (n != null) n.lastSeenMillis = System.currentTimeMillis();
+        });
+    }
+
+    void disconnected(String nodeId, Channel ch) {
+        loop.execute(() -> {
+            NodeEntry n = state.nodes.get(nodeId);
+            if (n == null || n.control != ch) return;
+            state.nodes.remove(nodeId);
+            for (TaskEntry t : state.tasks.values()) {
+                for (Member m : t.members.values()) {
+                    if (m.parents.remove(nodeId)) replaceParents(t, m);
+                }
+            }
+        });
+    }
+
+    private void expireSilentNodes() {
+        long limit = System.currentTimeMillis() - 3 * config.heartbeat().toMillis();
+        for (NodeEntry n : List.copyOf(state.nodes.values())) {
+            if (n.lastSeenMillis < limit) {
+                log.warn("supernode {}: node {} missed 3 heartbeats; dropping it", config.id(), n.id);
+                n.send(new Frame.Goodbye("missed 3 heartbeats"));
+                n.control.close();
+            }
+        }
+    }
+
+    void join(String nodeId, Frame.JoinTask j) {
+        loop.execute(() -> {
+            NodeEntry n = state.nodes.get(nodeId);
+            if (n == null) return;
+            TaskSpec spec;
+            try {
+                spec = TaskSpec.of(j.source(), j.expectedDigest(), null);
+            } catch (IllegalArgumentException e) {
+                n.send(new Frame.TaskFailed(j.taskId(), e.getMessage()));
+                return;
+            }
+            if (!spec.taskId().equals(j.taskId())) {
+                n.send(new Frame.TaskFailed(j.taskId(), "task id does not match its source and digest"));
+                return;
+            }
+            TaskEntry t = task(spec);
+            if (t.failure != null) {
+                n.send(new Frame.TaskFailed(t.id, t.failure));
+                return;
+            }
+            Member m = t.members.get(nodeId);
+            if (m != null) forget(t, m); // a (re)joining node starts with no connections
+            m = new Member(nodeId);
+            t.members.put(nodeId, m);
+            if (t.headerKnown()) welcome(t, m, n);
+        });
+    }
+
+    void progress(String nodeId, Frame.Progress p) {
+        loop.execute(() -> {
+            TaskEntry t = state.tasks.get(p.taskId());
+            Member m = t == null ? null : t.members.get(nodeId);
+            if (m == null) return;
+            for (int i : p.newPieces()) {
+                if (i >= 0 && i < t.pieceCount) m.pieces.set(i);
+            }
+            m.verifiedBytes = p.bytesVerified();
+            if (t.submitted != null) t.submitted.progress(new TaskProgress(t.id, nodeId, m.verifiedBytes, t.size, m.parents.size()));
+        });
+    }
+
+    void result(String nodeId, Frame.Result r) {
+        loop.execute(() -> {
+            TaskEntry t = state.tasks.get(r.taskId());
+            if (t == null) return;
+            Member m = t.members.get(nodeId);
+            if (m != null) {
+                m.done = true;
+                m.result = r;
+                if (r.success()) m.pieces.set(0, t.pieceCount);
+            }
+            if (t.submitted != null) {
+                t.submitted.outcome(new SwarmTask.NodeOutcome(nodeId, r.success(), r.success() ? r.contentId() : null, r.message()));
+            }
+        });
+    }
+
+    void peerReport(String nodeId, Frame.PeerReport report) {
+        loop.execute(() -> {
+            TaskEntry t = state.tasks.get(report.taskId());
+            Member m = t == null ? null : t.members.get(nodeId);
+            if (m == null) return;
+            if (report.reason().contains("corrupt")) {
+                log.warn("supernode {}: node {} reports {} for task {}: {}; banning it from the task", config.id(), nodeId, report.peerNodeId(), t.id, report.reason());
+                t.banned.add(report.peerNodeId());
+            }
+            if (m.parents.remove(report.peerNodeId())) {
+                Member p = t.members.get(report.peerNodeId());
+                if (p != null) p.children--;
+            }
+            replaceParents(t, m);
+        });
+    }
+
+    // ------------------------------------------------------------------ API
+
+    CompletableFuture<SwarmTask> submit(TaskSpec spec, Map<String, Path> targets) {
+        CompletableFuture<SwarmTask> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            TaskEntry t = task(spec);
+            SwarmTask s = new SwarmTask(t.id, targets.keySet());
+            t.submitted = s;
+            for (Map.Entry<String, Path> e : targets.entrySet()) {
+                NodeEntry n = state.nodes.get(e.getKey());
+                if (n == null) {
+                    s.outcome(new SwarmTask.NodeOutcome(e.getKey(), false, null, "node " + e.getKey() + " is not registered with supernode " + config.id()));
+                } else if (t.failure != null) {
+                    s.outcome(new SwarmTask.NodeOutcome(e.getKey(), false, null, t.failure));
+                } else {
+                    n.send(new Frame.TaskCommand(t.id, spec.source(), spec.expectedDigestText(), e.getValue() == null ? "" : e.getValue().toString()));
+                }
+            }
+            f.complete(s);
+        });
+        return f;
+    }
+
+    void cancel(String taskId, String reason) {
+        loop.execute(() -> {
+            TaskEntry t = state.tasks.get(taskId);
+            if (t == null) return;
+            for (Member m : t.members.values()) {
+                NodeEntry n = state.nodes.get(m.nodeId);
+                if (n != null && !m.done) n.send(new Frame.CancelTask(taskId, reason));
+            }
+        });
+    }
+
+    CompletableFuture<List<String>> nodeIds() {
+        return CompletableFuture.supplyAsync(() -> List.copyOf(state.nodes.keySet()), loop);
+    }
+
+    // ------------------------------------------------------------------ seed events
+
+    @Override
+    public void header(String taskId, long size, int pieceSize) {
+        loop.execute(() -> {
+            TaskEntry t = state.tasks.get(taskId);
+            if (t == null) return;
+            t.size = size;
+            t.pieceSize = pieceSize;
+            t.pieceCount = PieceSizing.pieceCount(size, pieceSize);
+            t.hashes = new byte[t.pieceCount * Sha256.LENGTH];
+            for (Member m : t.members.values()) {
+                NodeEntry n = state.nodes.get(m.nodeId);
+                if (n != null) welcome(t, m, n);
+            }
+        });
+    }
+
+    @Override
+    public void hashes(String taskId, int firstIndex, byte[] hashes) {
+        loop.execute(() -> {
+            TaskEntry t = state.tasks.get(taskId);
+            if (t == null) return;
+            System.arraycopy(hashes, 0, t.hashes, firstIndex * Sha256.LENGTH, hashes.length);
+            t.knownHashes = firstIndex + hashes.length / Sha256.LENGTH;
+            Frame.PieceHashes frame = new Frame.PieceHashes(taskId, firstIndex, hashes);
+            forEachWelcomed(t, n -> n.send(frame));
+        });
+    }
+
+    @Override
+    public void complete(String taskId, String contentId) {
+        loop.execute(() -> {
+            TaskEntry t = state.tasks.get(taskId);
+            if (t == null) return;
+            t.contentId = contentId;
+            Frame.ContentReady frame = new Frame.ContentReady(taskId, contentId);
+            forEachWelcomed(t, n -> n.send(frame));
+        });
+    }
+
+    @Override
+    public void failed(String taskId, String reason) {
+        loop.execute(() -> {
+            TaskEntry t = state.tasks.get(taskId);
+            if (t == null) return;
+            log.warn("supernode {}: task {} failed: {}", config.id(), taskId, reason);
+            t.failure = reason;
+            Frame.TaskFailed frame = new Frame.TaskFailed(taskId, reason);
+            for (Member m : t.members.values()) {
+                NodeEntry n = state.nodes.get(m.nodeId);
+                if (n != null) n.send(frame);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    private TaskEntry task(TaskSpec spec) {
+        TaskEntry t = state.tasks.get(spec.taskId());
+        if (t != null && t.failure != null) {
+            state.tasks.remove(t.id); // a new attempt after a failure reads the source again
+            t = null;
+        }
+        if (t == null) {
+            t = new TaskEntry(spec.taskId(), spec.source(), spec.expectedDigestText(), secret.taskToken(spec.taskId()));
+            state.tasks.put(t.id, t);
+            seed.start(t.id, t.source, t.expectedDigest, t.token);
+        }
+        return t;
+    }
+
+    private void forEachWelcomed(TaskEntry t, java.util.function.Consumer<NodeEntry> action) {
+        for (Member m : t.members.values()) {
+            NodeEntry n = state.nodes.get(m.nodeId);
+            if (n != null && m.infoSent) action.accept(n);
+        }
+    }
+
+    /** Sends a member the manifest so far and its parents; tells parent-poor members about it. */
+    private void welcome(TaskEntry t, Member m, NodeEntry n) {
+        m.infoSent = true;
+        n.send(new Frame.TaskInfo(t.id, t.token, t.size, t.pieceSize, t.pieceCount));
+        if (t.knownHashes > 0) {
+            byte[] known = new byte[t.knownHashes * Sha256.LENGTH];
+            System.arraycopy(t.hashes, 0, known, 0, known.length);
+            n.send(new Frame.PieceHashes(t.id, 0, known));
+        }
+        if (t.contentId != null) n.send(new Frame.ContentReady(t.id, t.contentId));
+        replaceParents(t, m);
+        for (Member other : t.members.values()) {
+            if (other == m || other.done || !other.infoSent || other.parents.size() >= config.maxParents()) continue;
+            NodeEntry on = state.nodes.get(other.nodeId);
+            if (on == null || !on.room.equals(n.room) || t.banned.contains(m.nodeId) || other.parents.contains(m.nodeId)) continue;
+            other.parents.add(m.nodeId);
+            m.children++;
+            on.send(new Frame.PeerList(t.id, List.of(n.address())));
+        }
+    }
+
+    private void forget(TaskEntry t, Member m) {
+        for (String p : m.parents) {
+            Member parent = t.members.get(p);
+            if (parent != null) parent.children--;
+        }
+        if (m.seedParent) t.seedChildren--;
+        t.members.remove(m.nodeId);
+    }
+
+    /** Tops a member's parents up to maxParents with the best-scored candidates. */
+    private void replaceParents(TaskEntry t, Member m) {
+        NodeEntry self = state.nodes.get(m.nodeId);
+        if (self == null || m.done || !m.infoSent) return;
+        List<Frame.PeerAddress> added = new ArrayList<>();
+        if (!m.seedParent && t.seedChildren < config.seedFanout()) {
+            m.seedParent = true;
+            t.seedChildren++;
+            added.add(new Frame.PeerAddress(seedId(), seedHost(self), seedAddress.getPort()));
+        }
+        int wanted = config.maxParents() - m.parents.size();
+        if (wanted > 0) {
+            long maxUpload = state.nodes.values().stream().mapToLong(x -> x.uploadRate).max().orElse(0);
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            record Scored(Member member, NodeEntry node, double score) {}
+            List<Scored> candidates = new ArrayList<>();
+            for (Member c : t.members.values()) {
+                NodeEntry cn = state.nodes.get(c.nodeId);
+                if (c == m || cn == null || !c.infoSent || m.parents.contains(c.nodeId) || t.banned.contains(c.nodeId)) continue;
+                if (!cn.room.equals(self.room)) continue; // no cross-room traffic
+                var cand = new ParentEvaluator.Candidate(true, cn.uploadRate, maxUpload, c.children, c.pieces, t.pieceCount);
+                candidates.add(new Scored(c, cn, evaluator.score(cand, m.pieces, rnd.nextDouble())));
+            }
+            candidates.sort(Comparator.comparingDouble(Scored::score).reversed());
+            for (Scored s : candidates.subList(0, Math.min(wanted, candidates.size()))) {
+                m.parents.add(s.member.nodeId);
+                s.member.children++;
+                added.add(s.node.address());
+            }
+        }
+        if (!added.isEmpty()) self.send(new Frame.PeerList(t.id, added));
+    }
+
+    private String seedHost(NodeEntry node) {
+        if (!seedAddress.getAddress().isAnyLocalAddress()) return seedAddress.getAddress().getHostAddress();
+        return ((InetSocketAddress) node.control.localAddress()).getAddress().getHostAddress();
+    }
+
+    void close() {
+        loop.shutdownNow();
+    }
+}
