@@ -81,7 +81,7 @@ final class InProcessBench {
             Transport transport = base.withDecorator(links::decorate);
             SupernodeConfig snc = new SupernodeConfig("bench-sn", "bench", work.resolve("supernode"),
                     new InetSocketAddress(SOURCE_HOST, 0), new InetSocketAddress(SOURCE_HOST, 0), secret, 0,
-                    Duration.ofSeconds(2), SupernodeConfig.DEFAULT_MAX_PARENTS, SupernodeConfig.DEFAULT_SEED_FANOUT);
+                    Duration.ofSeconds(2), Integer.getInteger("darner.bench.maxParents", SupernodeConfig.DEFAULT_MAX_PARENTS), SupernodeConfig.DEFAULT_SEED_FANOUT);
             try (Supernode sn = Supernode.start(snc, transport)) {
                 for (int i = 0; i < scenario.nodes; i++) {
                     String id = String.format("node-%02d", i);
@@ -91,7 +91,8 @@ final class InProcessBench {
                 }
                 CompletableFuture.allOf(nodes.stream().map(PeerNode::registration).toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
                 if (warmup) {
-                    Path warm = randomFile(work.resolve("warmup.bin"), 8L << 20, 7);
+                    // long enough for the JIT to compile the hot paths before the timed run
+                    Path warm = randomFile(work.resolve("warmup.bin"), Math.max(8L << 20, scenario.sizeBytes()), 7);
                     distribute(nodes, sn, warm, "warmup.bin");
                     for (PeerNode n : nodes) Files.deleteIfExists(n.dataDir().resolve("out/warmup.bin"));
                 }

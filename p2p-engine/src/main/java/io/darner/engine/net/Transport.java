@@ -13,6 +13,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -29,6 +33,8 @@ import java.util.function.Supplier;
  * {@code [decorator] decoder encoder [extra] protocol-errors handler}.
  */
 public final class Transport implements AutoCloseable {
+    private static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("darner.nio");
+
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final Consumer<Channel> decorator;
@@ -43,7 +49,9 @@ public final class Transport implements AutoCloseable {
 
     /** A transport with its own event loops ({@code threads} = 0: Netty's default, 2 × cores). */
     public static Transport create(int threads) {
-        return new Transport(new NioEventLoopGroup(threads, new DefaultThreadFactory("darner-io", true)), true, ch -> {}, Frames.DEFAULT_MAX_FRAME_BYTES);
+        DefaultThreadFactory threadFactory = new DefaultThreadFactory("darner-io", true);
+        EventLoopGroup group = EPOLL ? new EpollEventLoopGroup(threads, threadFactory) : new NioEventLoopGroup(threads, threadFactory);
+        return new Transport(group, true, ch -> {}, Frames.DEFAULT_MAX_FRAME_BYTES);
     }
 
     /**
@@ -65,7 +73,7 @@ public final class Transport implements AutoCloseable {
     public ChannelFuture listen(InetSocketAddress address, Supplier<ChannelHandler[]> handlers) {
         return new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -76,7 +84,7 @@ public final class Transport implements AutoCloseable {
     public ChannelFuture connect(EventLoop loop, InetSocketAddress local, InetSocketAddress remote, Supplier<ChannelHandler[]> handlers) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .handler(initializer(handlers));
