@@ -106,12 +106,16 @@ final class Seed {
                     try {
                         n = in.read(buf, got, len - got);
                     } catch (IOException e) {
-                        if (++attempts > RESUME_ATTEMPTS) throw new SourceException(uri, describe(e), e);
+                        if (++attempts > RESUME_ATTEMPTS) throw new SourceException(uri, describe(uri, e), e);
                         n = 0;
                         opened.close();
                         long offset = (long) i * pieceSize + got;
                         log.info("seed {}: resuming {} at byte {} after: {}", taskId, uri, offset, e.toString());
-                        opened = src.open(offset);
+                        try {
+                            opened = src.open(offset);
+                        } catch (SourceException again) {
+                            throw new SourceException(uri, describe(uri, e) + "; resuming at byte " + offset + " failed: " + describe(uri, again), again);
+                        }
                         in = opened.body();
                     }
                     if (n < 0) {
@@ -165,7 +169,10 @@ final class Seed {
         listener.complete(taskId, m.contentId());
     }
 
-    private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /** The cause without a leading "source URI: " that the stream or source already added. */
+    private static String describe(URI uri, Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String prefix = "source " + uri + ": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 }
