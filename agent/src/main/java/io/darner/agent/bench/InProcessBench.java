@@ -111,6 +111,7 @@ final class InProcessBench {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long seed0 = sn.seedUploadedBytes();
+        long peers0 = nodes.stream().mapToLong(PeerNode::uploadedBytes).sum();
         double[] done = new double[nodes.size()];
         List<CompletableFuture<TaskResult>> results = new ArrayList<>();
         List<Path> targets = new ArrayList<>();
@@ -134,8 +135,9 @@ final class InProcessBench {
             } catch (java.util.concurrent.TimeoutException e) {
                 long[] v = verifiedBytes.clone();
                 Arrays.sort(v);
-                System.out.printf(Locale.ROOT, "# t=%5.1fs seed_out=%6.1f MB nodes_verified_mb min=%6.1f median=%6.1f max=%6.1f%n",
-                        (System.nanoTime() - t0) / 1e9, (sn.seedUploadedBytes() - seed0) / 1e6, v[0] / 1e6, v[v.length / 2] / 1e6, v[v.length - 1] / 1e6);
+                long peersOut = nodes.stream().mapToLong(PeerNode::uploadedBytes).sum() - peers0;
+                System.out.printf(Locale.ROOT, "# t=%5.1fs seed_out=%6.1f MB peers_out=%7.1f MB nodes_verified_mb min=%6.1f median=%6.1f max=%6.1f%n",
+                        (System.nanoTime() - t0) / 1e9, (sn.seedUploadedBytes() - seed0) / 1e6, peersOut / 1e6, v[0] / 1e6, v[v.length / 2] / 1e6, v[v.length - 1] / 1e6);
             }
         }
         long cpu1 = os.getProcessCpuTime();

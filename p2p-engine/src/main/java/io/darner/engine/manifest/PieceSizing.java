@@ -7,7 +7,7 @@ package io.darner.engine.manifest;
  * the upper bound keeps a piece in memory cheap.
  */
 public final class PieceSizing {
-    public static final int TARGET_PIECES = 1024;
+    public static final int TARGET_PIECES = 512;
     public static final int MIN_PIECE = 16 * 1024;
     public static final int MAX_PIECE = 16 * 1024 * 1024;
 

@@ -7,7 +7,8 @@ import io.netty.util.AttributeKey;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,22 +31,50 @@ final class Servable {
         this.seedPolicy = seedPolicy;
     }
 
-    /** Tells every child that this node now holds {@code index}; flushes are coalesced per loop turn. */
+    /**
+     * Tells every child that this node now holds {@code index}. Announcements to a child are
+     * gathered for up to {@link #HAVE_BATCH_NANOS} and sent as one frame: a swarm sends a
+     * HAVE per piece per child, so one frame per piece would cost more CPU than the pieces.
+     */
     void announce(int index) {
-        Frame.Have have = new Frame.Have(index);
         for (Channel child : children) {
-            child.write(have, child.voidPromise());
-            AtomicBoolean pending = child.attr(FLUSH_PENDING).setIfAbsent(new AtomicBoolean());
-            if (pending == null) pending = child.attr(FLUSH_PENDING).get();
-            if (pending.compareAndSet(false, true)) {
-                AtomicBoolean flag = pending;
-                child.eventLoop().execute(() -> {
-                    flag.set(false);
-                    child.flush();
-                });
+            PendingHaves pending = child.attr(PENDING_HAVES).get();
+            if (pending == null) {
+                PendingHaves fresh = new PendingHaves();
+                pending = child.attr(PENDING_HAVES).setIfAbsent(fresh);
+                if (pending == null) pending = fresh;
+            }
+            if (pending.add(index)) {
+                PendingHaves p = pending;
+                child.eventLoop().schedule(() -> {
+                    int[] batch = p.drain();
+                    if (batch.length > 0) child.writeAndFlush(new Frame.Have(batch), child.voidPromise());
+                }, HAVE_BATCH_NANOS, TimeUnit.NANOSECONDS);
             }
         }
     }
 
-    private static final AttributeKey<AtomicBoolean> FLUSH_PENDING = AttributeKey.valueOf("darner.flushPending");
+    /** How long a piece announcement may wait for others to share its frame. */
+    static final long HAVE_BATCH_NANOS = 2_000_000;
+
+    private static final AttributeKey<PendingHaves> PENDING_HAVES = AttributeKey.valueOf("darner.pendingHaves");
+
+    /** Indexes waiting to be announced to one child. */
+    private static final class PendingHaves {
+        private int[] items = new int[16];
+        private int size;
+
+        /** @return true when this is the first pending index (the caller schedules the send) */
+        synchronized boolean add(int index) {
+            if (size == items.length) items = Arrays.copyOf(items, size * 2);
+            items[size++] = index;
+            return size == 1;
+        }
+
+        synchronized int[] drain() {
+            int[] out = Arrays.copyOf(items, size);
+            size = 0;
+            return out;
+        }
+    }
 }

@@ -254,7 +254,11 @@ final class TaskRun implements TaskHandle {
         if (!isActive() || link.closed) return;
         switch (frame.type()) {
             case BITFIELD -> onBitfield(link, (Frame.Bitfield) frame);
-            case HAVE -> onHave(link, ((Frame.Have) frame).index());
+            case HAVE -> {
+                for (int index : ((Frame.Have) frame).indexes()) {
+                    if (!onHave(link, index)) return;
+                }
+            }
             case PIECE -> onPiece(link, (Frame.Piece) frame);
             case REJECT -> onReject(link, (Frame.Reject) frame);
             case GOODBYE -> onGoodbye(link, ((Frame.Goodbye) frame).reason());
@@ -275,22 +279,23 @@ final class TaskRun implements TaskHandle {
         link.lastPieceNanos = System.nanoTime();
         if (link.seed) {
             // the seed picks pieces for us, so it must know what we already hold
-            for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) link.channel.write(new Frame.Have(i));
-            link.channel.flush();
+            if (haveCount > 0) link.channel.writeAndFlush(new Frame.Have(have.stream().toArray()));
         }
         fillRequests();
     }
 
-    private void onHave(ParentLink link, int index) {
+    /** @return false when the parent was dropped for it */
+    private boolean onHave(ParentLink link, int index) {
         if (index < 0 || index >= pieceCount) {
             drop(link, "announced piece " + index + " of " + pieceCount, true);
-            return;
+            return false;
         }
         if (!link.bits.get(index)) {
             link.bits.set(index);
             availability[index]++;
         }
         if (wanted.get(index) && state == State.DOWNLOADING) fillLink(link);
+        return true;
     }
 
     private void onReject(ParentLink link, Frame.Reject r) {
@@ -455,7 +460,7 @@ final class TaskRun implements TaskHandle {
             wanted.clear(i);
             copiesInFlight[i]++;
             outstandingTotal++;
-            send(link, new Frame.Request(i), content.pieceLength(i));
+            send(link, new Frame.Request(i, availability[i]), content.pieceLength(i));
         }
     }
 
@@ -535,7 +540,7 @@ final class TaskRun implements TaskHandle {
         unreported.add(i);
         node.upload().announce(taskId, i);
         for (ParentLink link : parents.values()) {
-            if (link.seed && link.ready && !link.closed) link.channel.writeAndFlush(new Frame.Have(i), link.channel.voidPromise());
+            if (link.seed && link.ready && !link.closed) link.channel.writeAndFlush(Frame.Have.of(i), link.channel.voidPromise());
         }
     }
 
@@ -545,7 +550,21 @@ final class TaskRun implements TaskHandle {
 
     // ------------------------------------------------------------------ timers, completion
 
+    private long lastDebug;
     private void tick() {
+        if (Boolean.getBoolean("darner.debug") && node.nodeId().equals("node-05") && System.nanoTime() - lastDebug > 1_000_000_000L) {
+            lastDebug = System.nanoTime();
+            int avail = 0, ready = 0, inflight = 0;
+            StringBuilder sb = new StringBuilder();
+            for (ParentLink l : parents.values()) {
+                if (l.ready) ready++;
+                BitSet b = (BitSet) l.bits.clone(); b.and(wanted); avail += b.cardinality();
+                inflight += l.inFlight();
+                sb.append(l.nodeId).append(':').append(l.inFlight()).append('/').append(l.bits.cardinality()).append(' ');
+            }
+            System.out.println("DEBUG " + node.nodeId() + " have=" + haveCount + " known=" + knownHashes + " wanted=" + wanted.cardinality() + " requested=" + requested.cardinality()
+                    + " outstanding=" + outstandingTotal + " parents=" + parents.size() + " ready=" + ready + " wantedAtParents=" + avail + " inflight=" + inflight + " | " + sb);
+        }
         reportProgress();
         if (state != State.DOWNLOADING) return;
         long now = System.nanoTime();

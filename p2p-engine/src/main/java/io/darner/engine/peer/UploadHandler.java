@@ -1,7 +1,6 @@
 package io.darner.engine.peer;
 
 import io.darner.engine.protocol.Frame;
-import io.darner.engine.protocol.FrameEncoder;
 import io.darner.engine.rate.Pacer;
 import io.darner.engine.rate.ThrottleHandler;
 import io.darner.engine.store.StoredContent;
@@ -39,13 +38,19 @@ final class UploadHandler extends SimpleChannelInboundHandler<Frame> {
             return;
         }
         switch (frame.type()) {
-            case REQUEST -> serve(ctx, ((Frame.Request) frame).index());
+            case REQUEST -> {
+                Frame.Request r = (Frame.Request) frame;
+                serve(ctx, r.index(), r.holders());
+            }
             case REQUEST_ANY -> serveAny(ctx, ((Frame.RequestAny) frame).knownPieces());
             case HAVE -> {
-                int index = ((Frame.Have) frame).index();
-                if (childHas != null && index >= 0) childHas.set(index);
+                if (childHas != null) {
+                    synchronized (childHas) {
+                        for (int index : ((Frame.Have) frame).indexes()) childHas.set(index);
+                    }
+                }
             }
-            case CANCEL -> { /* pieces already written cannot be recalled; nothing queued here */ }
+            case CANCEL -> service.queue().cancel(ctx.channel(), ((Frame.Cancel) frame).index());
             case GOODBYE -> ctx.close();
             default -> bye(ctx, "unexpected " + frame.type() + " on a data connection");
         }
@@ -79,22 +84,14 @@ final class UploadHandler extends SimpleChannelInboundHandler<Frame> {
         StoredContent content = s.content;
         ctx.writeAndFlush(new Frame.Bitfield(content.pieceCount(), content.verified().toWireBytes()));
         s.children.add(ctx.channel());
-        ctx.channel().closeFuture().addListener(f -> s.children.remove(ctx.channel()));
+        ctx.channel().closeFuture().addListener(f -> {
+            s.children.remove(ctx.channel());
+            service.queue().forget(ctx.channel());
+        });
     }
 
-    private void serve(ChannelHandlerContext ctx, int index) {
-        StoredContent content = servable.content;
-        if (index < 0 || index >= content.pieceCount() || !content.has(index)) {
-            ctx.writeAndFlush(new Frame.Reject(index, "piece not held"));
-            return;
-        }
-        int length = content.pieceLength(index);
-        ctx.write(FrameEncoder.pieceHeader(ctx.alloc(), index, length));
-        for (int off = 0; off < length; off += CHUNK) {
-            ctx.write(content.region(index, off, Math.min(CHUNK, length - off)));
-        }
-        ctx.flush();
-        service.countUpload(servable, length);
+    private void serve(ChannelHandlerContext ctx, int index, int holders) {
+        service.queue().submit(ctx.channel(), servable, index, holders, null, 0);
     }
 
     private void serveAny(ChannelHandlerContext ctx, int known) {
@@ -102,13 +99,8 @@ final class UploadHandler extends SimpleChannelInboundHandler<Frame> {
             ctx.writeAndFlush(new Frame.Reject(-1, "not a seed"));
             return;
         }
-        int index = servable.seedPolicy.choose(childHas, known);
-        if (index < 0) {
-            ctx.writeAndFlush(new Frame.Reject(-1, "nothing new to send"));
-            return;
-        }
-        childHas.set(index);
-        serve(ctx, index);
+        // the seed picks the piece when the upload slot frees up, with the freshest hand-out counts
+        service.queue().submit(ctx.channel(), servable, -1, 0, childHas, known);
     }
 
     private static void bye(ChannelHandlerContext ctx, String reason) {

@@ -22,6 +22,9 @@ public final class UploadService implements AutoCloseable {
     private final Function<String, Pacer> uploadPacerForTask;
     private final LongAdder uploadedBytes = new LongAdder();
     private final Channel server;
+    private final UploadQueue queue = new UploadQueue(IN_FLIGHT_BYTES, this::countUpload);
+    /** Bytes of pieces handed to sockets at a time (see {@link UploadQueue}). */
+    static final long IN_FLIGHT_BYTES = 512 * 1024;
 
     UploadService(String nodeId, Transport transport, InetSocketAddress listen, Function<String, Pacer> uploadPacerForTask) {
         this.nodeId = nodeId;
@@ -44,6 +47,10 @@ public final class UploadService implements AutoCloseable {
 
     Pacer pacerFor(String taskId) {
         return uploadPacerForTask.apply(taskId);
+    }
+
+    UploadQueue queue() {
+        return queue;
     }
 
     Servable servable(String taskId) {

@@ -117,11 +117,20 @@ public sealed interface Frame {
         public FrameType type() { return FrameType.BITFIELD; }
     }
 
-    record Have(int index) implements Frame {
+    /** The sender now holds these pieces (announcements are batched to save frames). */
+    record Have(int[] indexes) implements Frame {
+        public static Have of(int index) {
+            return new Have(new int[] {index});
+        }
+
         public FrameType type() { return FrameType.HAVE; }
     }
 
-    record Request(int index) implements Frame {
+    /**
+     * Asks for a piece. {@code holders} is how many of the requester's parents hold it: the
+     * uploader serves requests for scarcer pieces first, so new pieces spread in few hops.
+     */
+    record Request(int index, int holders) implements Frame {
         public FrameType type() { return FrameType.REQUEST; }
     }
 

@@ -130,8 +130,8 @@ public class FrameDecoder extends LengthFieldBasedFrameDecoder {
             case HANDSHAKE -> new Frame.Handshake(b.int32("protocolVersion"), b.string("taskId"), b.bytes("token"),
                     b.string("nodeId"));
             case BITFIELD -> new Frame.Bitfield(b.int32("pieceCount"), b.bytes("bits"));
-            case HAVE -> new Frame.Have(b.int32("index"));
-            case REQUEST -> new Frame.Request(b.int32("index"));
+            case HAVE -> new Frame.Have(b.ints("indexes"));
+            case REQUEST -> new Frame.Request(b.int32("index"), b.int32("holders"));
             case REQUEST_ANY -> new Frame.RequestAny(b.int32("knownPieces"));
             case CANCEL -> new Frame.Cancel(b.int32("index"));
             case REJECT -> new Frame.Reject(b.int32("index"), b.string("reason"));

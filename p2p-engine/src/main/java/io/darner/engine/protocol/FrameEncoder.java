@@ -132,9 +132,9 @@ public class FrameEncoder extends MessageToMessageEncoder<Frame> {
         } else if (frame instanceof Frame.Bitfield f) {
             b.int32(f.pieceCount()).bytes("bits", f.bits());
         } else if (frame instanceof Frame.Have f) {
-            b.int32(f.index());
+            b.ints("indexes", f.indexes());
         } else if (frame instanceof Frame.Request f) {
-            b.int32(f.index());
+            b.int32(f.index()).int32(f.holders());
         } else if (frame instanceof Frame.RequestAny f) {
             b.int32(f.knownPieces());
         } else if (frame instanceof Frame.Cancel f) {

@@ -34,9 +34,13 @@ final class FrameRules {
         } else if (frame instanceof Frame.Bitfield f) {
             bitfield(f);
         } else if (frame instanceof Frame.Have f) {
-            notNegative(f, "index", f.index());
+            int[] indexes = f.indexes();
+            for (int k = 0; k < indexes.length; k++) {
+                notNegative(f, "indexes[" + k + "]", indexes[k]);
+            }
         } else if (frame instanceof Frame.Request f) {
             notNegative(f, "index", f.index());
+            notNegative(f, "holders", f.holders());
         } else if (frame instanceof Frame.RequestAny f) {
             notNegative(f, "knownPieces", f.knownPieces());
         } else if (frame instanceof Frame.Cancel f) {

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Scheduler implements Seed.Listener {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    /** How often lagging nodes are checked for parents that have nothing left to give them. */
+    static final long REBALANCE_MILLIS = 500;
 
     private final SupernodeConfig config;
     private final ClusterSecret secret;
@@ -52,6 +54,7 @@ final class Scheduler implements Seed.Listener {
         });
         long hb = config.heartbeat().toMillis();
         loop.scheduleAtFixedRate(this::expireSilentNodes, hb, hb, TimeUnit.MILLISECONDS);
+        loop.scheduleAtFixedRate(this::rebalance, REBALANCE_MILLIS, REBALANCE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     void attach(Seed seed, InetSocketAddress seedAddress) {
@@ -314,6 +317,7 @@ final class Scheduler implements Seed.Listener {
         if (t.contentId != null) n.send(new Frame.ContentReady(t.id, t.contentId));
         replaceParents(t, m);
         for (Member other : t.members.values()) {
+            if (m.children >= config.maxParents()) break; // keeps the overlay regular: no node feeds far more children than others
             if (other == m || other.done || !other.infoSent || other.parents.size() >= config.maxParents()) continue;
             NodeEntry on = state.nodes.get(other.nodeId);
             if (on == null || !on.room.equals(n.room) || t.banned.contains(m.nodeId) || other.parents.contains(m.nodeId)) continue;
@@ -351,6 +355,7 @@ final class Scheduler implements Seed.Listener {
             for (Member c : t.members.values()) {
                 NodeEntry cn = state.nodes.get(c.nodeId);
                 if (c == m || cn == null || !c.infoSent || m.parents.contains(c.nodeId) || t.banned.contains(c.nodeId)) continue;
+                if (c.children >= 2 * config.maxParents()) continue;
                 if (!cn.room.equals(self.room)) continue; // no cross-room traffic
                 var cand = new ParentEvaluator.Candidate(true, cn.uploadRate, maxUpload, c.children, c.pieces, t.pieceCount);
                 candidates.add(new Scored(c, cn, evaluator.score(cand, m.pieces, rnd.nextDouble())));
@@ -363,6 +368,54 @@ final class Scheduler implements Seed.Listener {
             }
         }
         if (!added.isEmpty()) self.send(new Frame.PeerList(t.id, added));
+    }
+
+    /**
+     * Gives a lagging node a parent that holds pieces it lacks when one of its parents has
+     * nothing left to give it. Without this a node whose parents all lack the same pieces
+     * waits for them to trickle in second-hand (or from the seed) while others hold them.
+     */
+    private void rebalance() {
+        for (TaskEntry t : state.tasks.values()) {
+            if (!t.headerKnown() || t.failure != null || t.pieceCount == 0) continue;
+            for (Member m : t.members.values()) {
+                NodeEntry self = state.nodes.get(m.nodeId);
+                if (self == null || m.done || !m.infoSent) continue;
+                java.util.BitSet lacking = new java.util.BitSet();
+                lacking.set(0, t.pieceCount);
+                lacking.andNot(m.pieces);
+                if (lacking.isEmpty()) continue;
+                String useless = null;
+                for (String p : m.parents) {
+                    Member pm = t.members.get(p);
+                    if (pm == null || !pm.pieces.intersects(lacking)) {
+                        useless = p;
+                        break;
+                    }
+                }
+                if (useless == null) continue;
+                Member best = null;
+                int bestUseful = 0;
+                for (Member c : t.members.values()) {
+                    NodeEntry cn = state.nodes.get(c.nodeId);
+                    if (c == m || cn == null || !c.infoSent || m.parents.contains(c.nodeId) || t.banned.contains(c.nodeId) || !cn.room.equals(self.room)) continue;
+                    java.util.BitSet u = (java.util.BitSet) c.pieces.clone();
+                    u.and(lacking);
+                    int useful = u.cardinality() * 4 / (4 + c.children);
+                    if (useful > bestUseful) {
+                        best = c;
+                        bestUseful = useful;
+                    }
+                }
+                if (best == null) continue;
+                m.parents.remove(useless);
+                Member old = t.members.get(useless);
+                if (old != null) old.children--;
+                m.parents.add(best.nodeId);
+                best.children++;
+                self.send(new Frame.PeerList(t.id, List.of(state.nodes.get(best.nodeId).address())));
+            }
+        }
     }
 
     private String seedHost(NodeEntry node) {

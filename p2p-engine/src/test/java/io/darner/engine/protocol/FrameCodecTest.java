@@ -126,12 +126,12 @@ class FrameCodecTest {
 
     @Test
     void frameSplitAcrossTwoReads() {
-        ByteBuf wire = encode(new Frame.Reject(3, "no"), new Frame.Have(4));
+        ByteBuf wire = encode(new Frame.Reject(3, "no"), Frame.Have.of(4));
         EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(Frames.DEFAULT_MAX_FRAME_BYTES));
         assertFalse(ch.writeInbound(wire.readRetainedSlice(7)));
         assertTrue(ch.writeInbound(wire));
         assertFrameEquals(new Frame.Reject(3, "no"), ch.readInbound());
-        assertFrameEquals(new Frame.Have(4), ch.readInbound());
+        assertFrameEquals(Frame.Have.of(4), ch.readInbound());
         assertThat(wire.refCnt()).isZero();
         assertFalse(ch.finish());
     }

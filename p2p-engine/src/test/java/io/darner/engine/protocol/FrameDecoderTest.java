@@ -37,10 +37,10 @@ class FrameDecoderTest {
                         "frame of 1025 bytes exceeds the limit of 1024 bytes"),
                 arguments("string past end", raw(FrameType.HANDSHAKE.code(), b -> b.writeInt(1).writeShort(900).writeMedium(0)),
                         "truncated HANDSHAKE frame: taskId string length 900 beyond frame end (3 bytes left)"),
-                arguments("missing int", raw(FrameType.HAVE.code(), b -> b.writeShort(1)),
-                        "truncated HAVE frame: index int32 needs 4 bytes, 2 left"),
-                arguments("trailing bytes", raw(FrameType.HAVE.code(), b -> b.writeInt(1).writeShort(0)),
-                        "HAVE frame has 2 trailing bytes"),
+                arguments("missing int", raw(FrameType.CANCEL.code(), b -> b.writeShort(1)),
+                        "truncated CANCEL frame: index int32 needs 4 bytes, 2 left"),
+                arguments("trailing bytes", raw(FrameType.CANCEL.code(), b -> b.writeInt(1).writeShort(0)),
+                        "CANCEL frame has 2 trailing bytes"),
                 arguments("negative byte length", raw(FrameType.CHALLENGE.code(), b -> b.writeInt(1).writeShort(0).writeInt(-1)),
                         "invalid CHALLENGE frame: negative nonce byte length -1"),
                 arguments("bytes past end", raw(FrameType.CHALLENGE.code(), b -> b.writeInt(1).writeShort(0).writeInt(16).writeLong(0)),
@@ -60,7 +60,7 @@ class FrameDecoderTest {
                 arguments("negative pieceCount", raw(FrameType.TASK_INFO.code(),
                                 b -> b.writeShort(0).writeInt(0).writeLong(0).writeInt(0).writeInt(-1)),
                         "invalid TASK_INFO frame: pieceCount is negative (-1)"),
-                arguments("negative index", raw(FrameType.REQUEST.code(), b -> b.writeInt(-1)),
+                arguments("negative index", raw(FrameType.REQUEST.code(), b -> b.writeInt(-1).writeInt(1)),
                         "invalid REQUEST frame: index is negative (-1)"),
                 arguments("negative piece index", raw(FrameType.PIECE.code(), b -> b.writeInt(-2).writeByte(1)),
                         "invalid PIECE frame: index is negative (-2)"),
@@ -88,15 +88,15 @@ class FrameDecoderTest {
 
     @Test
     void framesBeforeTheErrorAreDeliveredAndEverythingAfterIsDiscarded() {
-        ByteBuf wire = encode(new Frame.Have(1));
+        ByteBuf wire = encode(Frame.Have.of(1));
         ByteBuf bad = raw(200, b -> { });
         wire.writeBytes(bad);
         bad.release();
-        ByteBuf more = encode(new Frame.Have(2));
+        ByteBuf more = encode(Frame.Have.of(2));
         EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(MAX));
 
         assertThatThrownBy(() -> ch.writeInbound(wire)).isInstanceOf(FrameCodecException.class);
-        assertFrameEquals(new Frame.Have(1), ch.readInbound());
+        assertFrameEquals(Frame.Have.of(1), ch.readInbound());
 
         // Valid frames after an error are not decoded: the stream cannot be resynchronised.
         assertFalse(ch.writeInbound(more));

@@ -52,7 +52,7 @@ class FrameEncoderTest {
 
     @Test
     void framesTheDecoderWouldRejectAreNotSent() {
-        assertRejected(new Frame.Have(-1), "invalid HAVE frame: index is negative (-1)");
+        assertRejected(Frame.Have.of(-1), "invalid HAVE frame: indexes[0] is negative (-1)");
         assertRejected(new Frame.Bitfield(9, new byte[1]), "invalid BITFIELD frame: bits is 1 bytes, pieceCount 9 needs 2");
         assertRejected(new Frame.PieceHashes("t", 0, new byte[31]),
                 "invalid PIECE_HASHES frame: hashes is 31 bytes, not a multiple of 32");

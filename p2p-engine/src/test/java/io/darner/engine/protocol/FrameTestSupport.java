@@ -58,8 +58,9 @@ final class FrameTestSupport {
                 new Frame.Bitfield(9, new byte[] {(byte) 0xFF, (byte) 0x80}),
                 new Frame.Bitfield(0, new byte[0]),
                 new Frame.Bitfield(16, new byte[] {(byte) 0xA5, (byte) 0xFF}),
-                new Frame.Have(0),
-                new Frame.Request(Integer.MAX_VALUE),
+                Frame.Have.of(0),
+                new Frame.Have(new int[] {0, 7, 1023}),
+                new Frame.Request(Integer.MAX_VALUE, 3),
                 new Frame.RequestAny(0),
                 new Frame.Cancel(7),
                 new Frame.Reject(7, "busy"));

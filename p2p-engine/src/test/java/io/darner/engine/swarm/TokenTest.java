@@ -38,12 +38,12 @@ class TokenTest {
                         @Override
                         public void channelActive(ChannelHandlerContext ctx) {
                             ctx.writeAndFlush(new Frame.Handshake(Frame.PROTOCOL_VERSION, spec.taskId(), new byte[32], "intruder"));
-                            ctx.writeAndFlush(new Frame.Request(0));
+                            ctx.writeAndFlush(new Frame.Request(0, 1));
                         }
 
                         @Override
                         protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
-                            received.add(f instanceof Frame.Piece p ? new Frame.Have(p.index()) : f);
+                            received.add(f instanceof Frame.Piece p ? Frame.Have.of(p.index()) : f);
                         }
 
                         @Override
