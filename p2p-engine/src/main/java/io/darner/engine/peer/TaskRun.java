@@ -550,21 +550,7 @@ final class TaskRun implements TaskHandle {
 
     // ------------------------------------------------------------------ timers, completion
 
-    private long lastDebug;
     private void tick() {
-        if (Boolean.getBoolean("darner.debug") && node.nodeId().equals("node-05") && System.nanoTime() - lastDebug > 1_000_000_000L) {
-            lastDebug = System.nanoTime();
-            int avail = 0, ready = 0, inflight = 0;
-            StringBuilder sb = new StringBuilder();
-            for (ParentLink l : parents.values()) {
-                if (l.ready) ready++;
-                BitSet b = (BitSet) l.bits.clone(); b.and(wanted); avail += b.cardinality();
-                inflight += l.inFlight();
-                sb.append(l.nodeId).append(':').append(l.inFlight()).append('/').append(l.bits.cardinality()).append(' ');
-            }
-            System.out.println("DEBUG " + node.nodeId() + " have=" + haveCount + " known=" + knownHashes + " wanted=" + wanted.cardinality() + " requested=" + requested.cardinality()
-                    + " outstanding=" + outstandingTotal + " parents=" + parents.size() + " ready=" + ready + " wantedAtParents=" + avail + " inflight=" + inflight + " | " + sb);
-        }
         reportProgress();
         if (state != State.DOWNLOADING) return;
         long now = System.nanoTime();
