@@ -35,6 +35,11 @@ public final class SeedPolicy {
             handedOut[nextFresh]++;
             return nextFresh++;
         }
+        if (nextFresh < handedOut.length) {
+            // fresh pieces remain that the requester cannot verify yet: a second copy of an old
+            // piece now would spend the origin's upload twice; it asks again once it knows more
+            return -1;
+        }
         int best = -1;
         for (int i = requesterHas.nextClearBit(0); i < limit; i = requesterHas.nextClearBit(i + 1)) {
             if (best < 0 || handedOut[i] < handedOut[best]) best = i;
