@@ -21,8 +21,16 @@ public final class PieceSizing {
         return (int) Math.max(MIN_PIECE, Math.min(MAX_PIECE, p));
     }
 
+    /** 256 TiB in 16 MiB pieces: beyond this a manifest would not fit in one frame. */
+    public static final int MAX_PIECES = 1 << 24;
+
     public static int pieceCount(long fileSize, int pieceSize) {
-        return (int) ((fileSize + pieceSize - 1) / pieceSize);
+        long count = (fileSize + pieceSize - 1) / pieceSize;
+        if (fileSize < 0 || count > MAX_PIECES) {
+            throw new IllegalArgumentException("a file of " + fileSize + " bytes in pieces of " + pieceSize
+                    + " bytes needs " + count + " pieces; Darner handles at most " + MAX_PIECES);
+        }
+        return (int) count;
     }
 
     public static int pieceLength(long fileSize, int pieceSize, int index) {
