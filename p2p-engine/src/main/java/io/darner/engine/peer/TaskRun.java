@@ -6,6 +6,7 @@ import io.darner.engine.api.TaskProgress;
 import io.darner.engine.api.TaskResult;
 import io.darner.engine.api.TaskSpec;
 import io.darner.engine.manifest.Manifest;
+import io.darner.engine.manifest.PieceSizing;
 import io.darner.engine.manifest.Sha256;
 import io.darner.engine.protocol.Frame;
 import io.darner.engine.store.InsufficientSpaceException;
@@ -139,6 +140,13 @@ final class TaskRun implements TaskHandle {
                 fail("the source changed size during the task (" + size + " -> " + info.size() + " bytes)", false);
             }
             token = info.token();
+            return;
+        }
+        if (info.pieceSize() < PieceSizing.MIN_PIECE || info.pieceSize() > PieceSizing.MAX_PIECE
+                || info.size() < 0 || info.size() > (long) info.pieceSize() * PieceSizing.MAX_PIECES
+                || info.pieceCount() != PieceSizing.pieceCount(info.size(), info.pieceSize())) {
+            fail("supernode sent an inconsistent manifest header (size " + info.size() + ", piece size " + info.pieceSize()
+                    + ", " + info.pieceCount() + " pieces)", false);
             return;
         }
         token = info.token();
