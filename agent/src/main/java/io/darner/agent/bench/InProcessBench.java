@@ -150,6 +150,14 @@ final class InProcessBench {
             dup += r.stats().duplicateBytes();
             if (Files.isRegularFile(targets.get(i)) && sha256(targets.get(i)).equals(expected)) verified++;
         }
+        if (timeline) {
+            StringBuilder order = new StringBuilder("# completion order:");
+            Integer[] idx = new Integer[done.length];
+            for (int i = 0; i < idx.length; i++) idx[i] = i;
+            Arrays.sort(idx, Comparator.comparingDouble(i -> done[i]));
+            for (Integer i : idx) order.append(String.format(Locale.ROOT, " %d:%.2f", i, done[i]));
+            System.out.println(order);
+        }
         double[] sorted = done.clone();
         Arrays.sort(sorted);
         double tMax = sorted[sorted.length - 1];

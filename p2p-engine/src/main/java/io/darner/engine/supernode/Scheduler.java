@@ -237,10 +237,13 @@ final class Scheduler implements Seed.Listener {
             t.pieceSize = pieceSize;
             t.pieceCount = PieceSizing.pieceCount(size, pieceSize);
             t.hashes = new byte[t.pieceCount * Sha256.LENGTH];
+            // everyone who joined before the header first learns it, then all choose parents
+            // among all of them: welcoming one by one would leave early joiners few parents
             for (Member m : t.members.values()) {
                 NodeEntry n = state.nodes.get(m.nodeId);
-                if (n != null) welcome(t, m, n);
+                if (n != null) sendInfo(t, m, n);
             }
+            for (Member m : t.members.values()) replaceParents(t, m);
         });
     }
 
@@ -307,14 +310,7 @@ final class Scheduler implements Seed.Listener {
 
     /** Sends a member the manifest so far and its parents; tells parent-poor members about it. */
     private void welcome(TaskEntry t, Member m, NodeEntry n) {
-        m.infoSent = true;
-        n.send(new Frame.TaskInfo(t.id, t.token, t.size, t.pieceSize, t.pieceCount));
-        if (t.knownHashes > 0) {
-            byte[] known = new byte[t.knownHashes * Sha256.LENGTH];
-            System.arraycopy(t.hashes, 0, known, 0, known.length);
-            n.send(new Frame.PieceHashes(t.id, 0, known));
-        }
-        if (t.contentId != null) n.send(new Frame.ContentReady(t.id, t.contentId));
+        sendInfo(t, m, n);
         replaceParents(t, m);
         for (Member other : t.members.values()) {
             if (m.children >= config.maxParents()) break; // keeps the overlay regular: no node feeds far more children than others
@@ -325,6 +321,17 @@ final class Scheduler implements Seed.Listener {
             m.children++;
             on.send(new Frame.PeerList(t.id, List.of(n.address())));
         }
+    }
+
+    private void sendInfo(TaskEntry t, Member m, NodeEntry n) {
+        m.infoSent = true;
+        n.send(new Frame.TaskInfo(t.id, t.token, t.size, t.pieceSize, t.pieceCount));
+        if (t.knownHashes > 0) {
+            byte[] known = new byte[t.knownHashes * Sha256.LENGTH];
+            System.arraycopy(t.hashes, 0, known, 0, known.length);
+            n.send(new Frame.PieceHashes(t.id, 0, known));
+        }
+        if (t.contentId != null) n.send(new Frame.ContentReady(t.id, t.contentId));
     }
 
     private void forget(TaskEntry t, Member m) {
@@ -385,6 +392,7 @@ final class Scheduler implements Seed.Listener {
                 lacking.set(0, t.pieceCount);
                 lacking.andNot(m.pieces);
                 if (lacking.isEmpty()) continue;
+                if (lendFinishedParent(t, m, self)) continue;
                 String useless = null;
                 for (String p : m.parents) {
                     Member pm = t.members.get(p);
@@ -416,6 +424,26 @@ final class Scheduler implements Seed.Listener {
                 self.send(new Frame.PeerList(t.id, List.of(state.nodes.get(best.nodeId).address())));
             }
         }
+    }
+
+    /**
+     * A node that finished has a whole copy and, once its own children are done, an idle
+     * uplink: give it to a node still downloading (at most one per round, and never more than
+     * maxParents children to a finished node), so the last nodes do not wait in busy queues.
+     */
+    private boolean lendFinishedParent(TaskEntry t, Member m, NodeEntry self) {
+        Member best = null;
+        for (Member c : t.members.values()) {
+            NodeEntry cn = state.nodes.get(c.nodeId);
+            if (!c.done || c.result == null || !c.result.success() || cn == null || m.parents.contains(c.nodeId)
+                    || t.banned.contains(c.nodeId) || !cn.room.equals(self.room) || c.children >= config.maxParents()) continue;
+            if (best == null || c.children < best.children) best = c;
+        }
+        if (best == null) return false;
+        m.parents.add(best.nodeId);
+        best.children++;
+        self.send(new Frame.PeerList(t.id, List.of(state.nodes.get(best.nodeId).address())));
+        return true;
     }
 
     private String seedHost(NodeEntry node) {

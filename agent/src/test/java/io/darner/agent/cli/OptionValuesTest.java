@@ -1,0 +1,99 @@
+package io.darner.agent.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Option values the daemons refuse before starting anything: usage errors that name the flag. */
+class OptionValuesTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"50MB/s", "400Mbit/s", "1048576"})
+    void rates_in_any_documented_form_convert(String rate) {
+        assertThat(new Converters.RateConverter().convert(rate)).isPositive();
+    }
+
+    @Test
+    void rate_forms_mean_what_they_say() {
+        Converters.RateConverter c = new Converters.RateConverter();
+        assertThat(c.convert("50MB/s")).isEqualTo(50_000_000L);
+        assertThat(c.convert("400Mbit/s")).isEqualTo(50_000_000L);
+        assertThat(c.convert("1048576")).isEqualTo(1_048_576L);
+    }
+
+    @Test
+    void a_bad_rate_is_a_usage_error_naming_the_flag() throws IOException {
+        Run run = agent("--upload-rate", "5Mb/s");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--upload-rate").contains("5Mb/s");
+    }
+
+    @Test
+    void a_bad_seed_rate_is_a_usage_error_naming_the_flag() throws IOException {
+        Run run = Run.of("supernode", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--room", "r",
+                "--data-dir", dir.toString(), "--secret-file", secret().toString(), "--seed-upload-rate", "-3MB/s");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--seed-upload-rate");
+    }
+
+    @Test
+    void a_bad_address_is_a_usage_error_naming_the_flag() throws IOException {
+        Run run = agent("--control", "localhost");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--control").contains("HOST:PORT");
+    }
+
+    @Test
+    void a_wildcard_listen_address_becomes_the_address_that_routes_to_the_supernode() throws IOException {
+        InetSocketAddress supernode = new Converters.RemoteAddressConverter().convert("127.0.0.1:7300");
+
+        assertThat(Addresses.advertisable(new InetSocketAddress("0.0.0.0", 7400), supernode))
+                .isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), 7400));
+        InetSocketAddress given = new InetSocketAddress(InetAddress.getLoopbackAddress(), 7401);
+        assertThat(Addresses.advertisable(given, supernode)).isSameAs(given);
+    }
+
+    @Test
+    void a_missing_allowed_directory_is_a_usage_error() throws IOException {
+        Run run = agent("--allow-dir", dir.resolve("nope").toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--allow-dir").contains("does not exist");
+    }
+
+    @Test
+    void an_empty_secret_file_is_a_usage_error() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Run run = Run.of("agent", "--supernode", "127.0.0.1:1", "--room", "r", "--data-dir", dir.toString(),
+                "--listen", "127.0.0.1:0", "--secret-file", empty.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--secret-file").contains("empty");
+    }
+
+    private Run agent(String... more) throws IOException {
+        String[] base = {"agent", "--supernode", "127.0.0.1:1", "--room", "r", "--data-dir", dir.resolve("data").toString(),
+                "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--secret-file", secret().toString()};
+        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return Run.of(args);
+    }
+
+    private Path secret() throws IOException {
+        return Files.writeString(dir.resolve("secret"), "s3cret\n");
+    }
+}
