@@ -92,7 +92,7 @@ final class InProcessBench {
                 CompletableFuture.allOf(nodes.stream().map(PeerNode::registration).toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
                 if (warmup) {
                     // long enough for the JIT to compile the hot paths before the timed run
-                    Path warm = randomFile(work.resolve("warmup.bin"), Math.max(8L << 20, scenario.sizeBytes()), 7);
+                    Path warm = randomFile(work.resolve("warmup.bin"), Math.max(64L << 20, scenario.sizeBytes()), 7);
                     distribute(nodes, sn, warm, "warmup.bin");
                     for (PeerNode n : nodes) Files.deleteIfExists(n.dataDir().resolve("out/warmup.bin"));
                 }

@@ -547,8 +547,18 @@ final class TaskRun implements TaskHandle {
         verifiedBytes += content.pieceLength(i);
         unreported.add(i);
         node.upload().announce(taskId, i);
+        // the seed picks pieces for us, so it hears what we got elsewhere, a few at a time
+        if (seedHaves.isEmpty()) loop.schedule(this::flushSeedHaves, Servable.HAVE_BATCH_NANOS, TimeUnit.NANOSECONDS);
+        seedHaves.add(i);
+    }
+
+    private final List<Integer> seedHaves = new ArrayList<>();
+
+    private void flushSeedHaves() {
+        int[] batch = seedHaves.stream().mapToInt(Integer::intValue).toArray();
+        seedHaves.clear();
         for (ParentLink link : parents.values()) {
-            if (link.seed && link.ready && !link.closed) link.channel.writeAndFlush(Frame.Have.of(i), link.channel.voidPromise());
+            if (link.seed && link.ready && !link.closed) link.channel.writeAndFlush(new Frame.Have(batch), link.channel.voidPromise());
         }
     }
 
