@@ -131,7 +131,7 @@ final class InProcessBench {
         CompletableFuture<Void> all = CompletableFuture.allOf(results.toArray(CompletableFuture[]::new));
         while (!all.isDone()) {
             try {
-                all.get(timeline ? 1 : 1200, TimeUnit.SECONDS);
+                all.get(timeline ? Long.getLong("darner.bench.timelineMillis", 1000) : 1_200_000, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 long[] v = verifiedBytes.clone();
                 Arrays.sort(v);

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
 import java.util.BitSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One child's connection to this node. The first frame must be a Handshake with the task's
@@ -22,7 +23,11 @@ final class UploadHandler extends SimpleChannelInboundHandler<Frame> {
     /** Pieces go out in chunks of at most this many bytes so link emulation and caps stay smooth. */
     static final int CHUNK = 64 * 1024;
 
+    /** How long a handshake for a task this node has not heard of yet is held. */
+    static final long TASK_WAIT_MILLIS = 3000;
+
     private final UploadService service;
+    private boolean waitedForTask;
     private Servable servable;
     /** On a seed: pieces the child holds or was sent on this connection. */
     private BitSet childHas;
@@ -67,7 +72,20 @@ final class UploadHandler extends SimpleChannelInboundHandler<Frame> {
         }
         Servable s = service.servable(hs.taskId());
         if (s == null) {
-            bye(ctx, "unknown task " + hs.taskId());
+            if (waitedForTask) {
+                bye(ctx, "unknown task " + hs.taskId());
+                return;
+            }
+            // hold the handshake until this node hears of the task (or give up after a while)
+            waitedForTask = true;
+            ctx.channel().config().setAutoRead(false);
+            var timeout = ctx.executor().schedule(() -> bye(ctx, "unknown task " + hs.taskId()), TASK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            service.whenOffered(hs.taskId(), () -> ctx.executor().execute(() -> {
+                if (timeout.cancel(false) && ctx.channel().isActive()) {
+                    ctx.channel().config().setAutoRead(true);
+                    handshake(ctx, hs);
+                }
+            }));
             return;
         }
         if (!MessageDigest.isEqual(s.token, hs.token())) {

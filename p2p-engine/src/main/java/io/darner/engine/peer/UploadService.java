@@ -7,8 +7,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -66,7 +68,23 @@ public final class UploadService implements AutoCloseable {
             }
             return new Servable(taskId, token, content, seedPolicy);
         });
+        List<Runnable> waiting = awaiting.remove(taskId);
+        if (waiting != null) waiting.forEach(Runnable::run);
     }
+
+    /**
+     * Runs {@code then} once this node offers the task: a peer told about this node may connect
+     * a moment before this node has heard of the task itself.
+     */
+    void whenOffered(String taskId, Runnable then) {
+        awaiting.computeIfAbsent(taskId, k -> new CopyOnWriteArrayList<>()).add(then);
+        if (servables.containsKey(taskId)) {
+            List<Runnable> waiting = awaiting.remove(taskId);
+            if (waiting != null) waiting.forEach(Runnable::run);
+        }
+    }
+
+    private final Map<String, List<Runnable>> awaiting = new ConcurrentHashMap<>();
 
     /** The content of a task was replaced (moved into the content-addressed store). */
     public void replaceContent(String taskId, StoredContent content) {
