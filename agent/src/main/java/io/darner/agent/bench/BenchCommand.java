@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
-                "Runs the in-process benchmark harness: one supernode and N peers in this JVM, each on",
-                "its own loopback address behind emulated upload/download caps, distributing a random file.",
+                "Runs the in-process benchmark: one supernode and N peers in this JVM distribute a random file.",
+                "Each peer has its own loopback address behind emulated upload/download caps.",
                 "Ends with one line: BENCH scenario=.. nodes=.. size_mib=.. t_max_s=.. t_fluid_s=.. ratio=..",
                 "p50_s=.. p99_s=.. origin_egress_ratio=.. dup_pct=.. cpu_s_per_gb=.. verified=N/N over_bound_ms=..",
                 "Scenarios (BENCHMARKS.md): A 16 nodes, 25 MB/s, 128 MiB; B as A but 8 nodes upload 6.25 MB/s;",
