@@ -28,7 +28,8 @@ public final class AgentDaemon implements AutoCloseable {
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     /**
-     * {@code sourceFallback} is recorded only: the engine has no switch for it yet.
+     * {@code sourceFallback}: with no supernode reachable, tasks go straight to the source (after
+     * {@link PeerConfig#sourceFallbackAfter()}); when false they fail instead.
      */
     public record Settings(PeerConfig peer, InetSocketAddress control, List<Path> allowDirs, boolean sourceFallback) {
         public Settings {
@@ -47,7 +48,7 @@ public final class AgentDaemon implements AutoCloseable {
     private AgentDaemon(Settings settings, AllowedDirs allowed, Transport transport) throws IOException {
         this.settings = settings;
         this.transport = transport;
-        this.node = PeerNode.start(settings.peer(), transport);
+        this.node = PeerNode.start(settings.sourceFallback() ? settings.peer() : settings.peer().withoutSourceFallback(), transport);
         try {
             this.get = new GetEndpoint(node, allowed, this::count);
             this.server = SmallHttpServer.start(settings.control(), "control");

@@ -13,7 +13,30 @@ import java.util.List;
 public record PeerConfig(String nodeId, String room, Path dataDir, InetSocketAddress listen,
                          List<InetSocketAddress> supernodes, byte[] secret,
                          long uploadBytesPerSecond, long downloadBytesPerSecond,
-                         long advertisedUploadBytesPerSecond, Tuning tuning) {
+                         long advertisedUploadBytesPerSecond, Tuning tuning, Duration sourceFallbackAfter) {
+
+    /** How long a task waits for a supernode before the node fetches straight from the source. */
+    public static final Duration DEFAULT_SOURCE_FALLBACK_AFTER = Duration.ofSeconds(5);
+
+    /** A node that falls back to the source after {@link #DEFAULT_SOURCE_FALLBACK_AFTER}. */
+    public PeerConfig(String nodeId, String room, Path dataDir, InetSocketAddress listen,
+                      List<InetSocketAddress> supernodes, byte[] secret,
+                      long uploadBytesPerSecond, long downloadBytesPerSecond,
+                      long advertisedUploadBytesPerSecond, Tuning tuning) {
+        this(nodeId, room, dataDir, listen, supernodes, secret, uploadBytesPerSecond, downloadBytesPerSecond,
+                advertisedUploadBytesPerSecond, tuning, DEFAULT_SOURCE_FALLBACK_AFTER);
+    }
+
+    /** A copy that never fetches straight from the source: with no supernode, tasks fail after the default wait. */
+    public PeerConfig withoutSourceFallback() {
+        return new PeerConfig(nodeId, room, dataDir, listen, supernodes, secret, uploadBytesPerSecond, downloadBytesPerSecond,
+                advertisedUploadBytesPerSecond, tuning, null);
+    }
+
+    /** Whether tasks may go straight to the source when no supernode answers. */
+    public boolean sourceFallback() {
+        return sourceFallbackAfter != null;
+    }
 
     public PeerConfig {
         if (nodeId == null || nodeId.isBlank()) throw new IllegalArgumentException("node id is empty");
@@ -21,6 +44,9 @@ public record PeerConfig(String nodeId, String room, Path dataDir, InetSocketAdd
         if (downloadBytesPerSecond < 0) throw new IllegalArgumentException("download rate must be >= 0");
         supernodes = List.copyOf(supernodes);
         if (tuning == null) tuning = Tuning.DEFAULT;
+        if (sourceFallbackAfter != null && sourceFallbackAfter.isNegative()) {
+            throw new IllegalArgumentException("sourceFallbackAfter must be >= 0, got " + sourceFallbackAfter);
+        }
     }
 
     /** The upload capacity the scheduler plans with. */

@@ -34,7 +34,7 @@ final class ControlClient {
     private final Queue<Frame> pending = new ArrayDeque<>();
     private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
     private Channel channel;
-    private boolean registered;
+    private volatile boolean registered;
     private boolean closed;
     private int next;
     private int failures;
@@ -50,6 +50,10 @@ final class ControlClient {
 
     void start() {
         loop.execute(this::connectNext);
+    }
+
+    boolean isRegistered() {
+        return registered;
     }
 
     CompletableFuture<Void> registration() {

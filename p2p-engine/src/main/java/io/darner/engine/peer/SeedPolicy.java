@@ -16,6 +16,10 @@ public final class SeedPolicy {
         this.handedOut = new int[pieceCount];
     }
 
+    public int pieceCount() {
+        return handedOut.length;
+    }
+
     /** Pieces {@code 0 .. count-1} are in the seed's store and may be handed out. */
     public void published(int count) {
         this.published = count;

@@ -10,6 +10,8 @@ import io.darner.engine.manifest.PieceSizing;
 import io.darner.engine.manifest.Sha256;
 import io.darner.engine.protocol.Frame;
 import io.darner.engine.store.InsufficientSpaceException;
+import io.darner.engine.source.SourceException;
+import io.darner.engine.store.SourceIngest;
 import io.darner.engine.store.StoredContent;
 import io.darner.engine.store.TargetWriter;
 import io.netty.channel.Channel;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -60,6 +63,7 @@ final class TaskRun implements TaskHandle {
     private final List<Consumer<TaskProgress>> listeners = new CopyOnWriteArrayList<>();
 
     private State state = State.WAITING_INFO;
+    private boolean fromSource;
     private byte[] token;
     private long size = -1;
     private int pieceSize;
@@ -124,7 +128,45 @@ final class TaskRun implements TaskHandle {
                 log.warn("piece store lookup failed for {}: {}", taskId, e.toString());
             }
             join();
+            Duration wait = node.config().sourceFallbackAfter();
+            loop.schedule(this::withoutSupernode, wait == null ? PeerConfig.DEFAULT_SOURCE_FALLBACK_AFTER.toMillis() : wait.toMillis(), TimeUnit.MILLISECONDS);
             timer = loop.scheduleAtFixedRate(this::tick, tuning.progressInterval().toMillis(), tuning.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /**
+     * No supernode has answered this task in time: fetch straight from the source (the result
+     * says so), or, when the node may not, fail with the reason.
+     */
+    private void withoutSupernode() {
+        if (state != State.WAITING_INFO || node.control().isRegistered()) return;
+        if (!node.config().sourceFallback()) {
+            fail("no supernode reachable at " + node.config().supernodes() + " and source fallback is off", false);
+            return;
+        }
+        log.info("task {} on {}: no supernode reachable; fetching straight from {}", taskId, node.nodeId(), spec.source());
+        state = State.COMPLETING;
+        fromSource = true;
+        node.blocking().execute(() -> {
+            try {
+                SourceIngest.Result r = SourceIngest.ingest(node.store(), taskId, spec.source(), new SourceIngest.Observer() {});
+                String id = r.manifest().contentId();
+                if (spec.expectedDigest() != null && !spec.expectedDigest().hex().equals(id)) {
+                    r.content().close();
+                    node.store().discardPartial(taskId);
+                    throw new SourceException(java.net.URI.create(spec.source()),
+                            "content digest mismatch: expected " + spec.expectedDigest() + ", got sha256:" + id);
+                }
+                StoredContent done = node.store().complete(r.content(), r.manifest());
+                loop.execute(() -> {
+                    receivedBytes = done.size();
+                    finishFrom(done, false);
+                });
+            } catch (SourceException e) {
+                loop.execute(() -> fail(e.getMessage(), false));
+            } catch (IOException | RuntimeException e) {
+                loop.execute(() -> fail("cannot store " + spec.source() + " in " + node.store().root() + ": " + describe(e), false));
+            }
         });
     }
 
@@ -653,8 +695,9 @@ final class TaskRun implements TaskHandle {
         state = State.SUCCEEDED;
         stopTimer();
         reportProgress();
-        node.control().send(new Frame.Result(taskId, true, contentId, spec.target() == null ? "stored" : "exported to " + spec.target(), false));
-        result.complete(new TaskResult(taskId, node.nodeId(), true, contentId, size, "verified", false, stats()));
+        node.control().send(new Frame.Result(taskId, true, contentId, spec.target() == null ? "stored" : "exported to " + spec.target(), fromSource));
+        result.complete(new TaskResult(taskId, node.nodeId(), true, contentId, size,
+                fromSource ? "verified, fetched straight from the source (no supernode reachable)" : "verified", fromSource, stats()));
         node.finished(this);
     }
 
@@ -674,7 +717,7 @@ final class TaskRun implements TaskHandle {
         }
         log.info("task {} failed on {}: {}", taskId, node.nodeId(), reason);
         node.control().send(new Frame.Result(taskId, false, "", reason, false));
-        result.complete(new TaskResult(taskId, node.nodeId(), false, null, size, reason, false, stats()));
+        result.complete(new TaskResult(taskId, node.nodeId(), false, null, size, reason, fromSource, stats()));
         node.finished(this);
     }
 

@@ -2,23 +2,17 @@ package io.darner.engine.supernode;
 
 import io.darner.engine.manifest.ContentDigest;
 import io.darner.engine.manifest.Manifest;
-import io.darner.engine.manifest.PieceSizing;
 import io.darner.engine.manifest.Sha256;
 import io.darner.engine.peer.SeedPolicy;
 import io.darner.engine.peer.UploadService;
-import io.darner.engine.source.Source;
 import io.darner.engine.source.SourceException;
-import io.darner.engine.source.Sources;
 import io.darner.engine.store.PieceStore;
+import io.darner.engine.store.SourceIngest;
 import io.darner.engine.store.StoredContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
@@ -30,7 +24,6 @@ import java.util.concurrent.ExecutorService;
  */
 final class Seed {
     private static final Logger log = LoggerFactory.getLogger(Seed.class);
-    private static final int RESUME_ATTEMPTS = 3;
     /** Hashes are published in batches of at most this many pieces. */
     private static final int HASH_BATCH = 64;
 
@@ -76,78 +69,33 @@ final class Seed {
                 return;
             }
         }
-        Source src = Sources.of(source);
-        URI uri = src.uri();
-        Source.Opened opened = src.open(0);
-        long size = opened.totalSize();
-        if (size < 0) {
-            opened.close();
-            throw new SourceException(uri, "the source does not announce its size (no Content-Length); Darner needs it to plan pieces");
-        }
-        int pieceSize = PieceSizing.pieceSize(size);
-        int count = PieceSizing.pieceCount(size, pieceSize);
-        StoredContent content = store.openPartial(taskId, size, pieceSize);
-        SeedPolicy policy = new SeedPolicy(count);
-        upload.offer(taskId, token, content, policy);
-        listener.header(taskId, size, pieceSize);
+        SeedPolicy[] policy = new SeedPolicy[1];
+        int[] published = new int[1];
+        SourceIngest.Result r = SourceIngest.ingest(store, taskId, source, new SourceIngest.Observer() {
+            @Override
+            public void opened(StoredContent content) {
+                policy[0] = new SeedPolicy(content.pieceCount());
+                upload.offer(taskId, token, content, policy[0]);
+                listener.header(taskId, content.size(), content.pieceSize());
+            }
 
-        MessageDigest whole = Sha256.newDigest();
-        byte[] allHashes = new byte[count * Sha256.LENGTH];
-        byte[] buf = new byte[pieceSize];
-        int batchStart = 0;
-        int attempts = 0;
-        InputStream in = opened.body();
-        try {
-            for (int i = 0; i < count; i++) {
-                int len = PieceSizing.pieceLength(size, pieceSize, i);
-                int got = 0;
-                while (got < len) {
-                    int n;
-                    try {
-                        n = in.read(buf, got, len - got);
-                    } catch (IOException e) {
-                        if (++attempts > RESUME_ATTEMPTS) throw new SourceException(uri, describe(uri, e), e);
-                        n = 0;
-                        opened.close();
-                        long offset = (long) i * pieceSize + got;
-                        log.info("seed {}: resuming {} at byte {} after: {}", taskId, uri, offset, e.toString());
-                        try {
-                            opened = src.open(offset);
-                        } catch (SourceException again) {
-                            throw new SourceException(uri, describe(uri, e) + "; resuming at byte " + offset + " failed: " + describe(uri, again), again);
-                        }
-                        in = opened.body();
-                    }
-                    if (n < 0) {
-                        throw new SourceException(uri, "ended after " + ((long) i * pieceSize + got) + " of " + size + " bytes");
-                    }
-                    got += n;
-                }
-                ByteBuffer piece = ByteBuffer.wrap(buf, 0, len);
-                whole.update(buf, 0, len);
-                byte[] h = Sha256.of(piece.duplicate());
-                System.arraycopy(h, 0, allHashes, i * Sha256.LENGTH, Sha256.LENGTH);
-                content.writePiece(i, piece);
-                if (i + 1 - batchStart >= HASH_BATCH || i == count - 1) {
-                    publish(taskId, policy, allHashes, batchStart, i + 1);
-                    batchStart = i + 1;
+            @Override
+            public void stored(int upTo, byte[] hashes) {
+                if (upTo - published[0] >= HASH_BATCH || upTo == policy[0].pieceCount()) {
+                    publish(taskId, policy[0], hashes, published[0], upTo);
+                    published[0] = upTo;
                 }
             }
-            if (in.read() >= 0) {
-                throw new SourceException(uri, "sent more than the " + size + " bytes it announced");
-            }
-        } finally {
-            opened.close();
-        }
-        String contentId = Sha256.hex(whole.digest());
+        });
+        String contentId = r.manifest().contentId();
         if (!expectedDigest.isEmpty() && !expectedDigest.equals("sha256:" + contentId)) {
             upload.withdraw(taskId);
-            content.close();
+            r.content().close();
             store.discardPartial(taskId);
             listener.failed(taskId, "content digest mismatch for " + source + ": expected " + expectedDigest + ", got sha256:" + contentId);
             return;
         }
-        StoredContent done = store.complete(content, new Manifest(size, pieceSize, allHashes, contentId));
+        StoredContent done = store.complete(r.content(), r.manifest());
         upload.replaceContent(taskId, done);
         listener.complete(taskId, contentId);
     }
@@ -167,12 +115,5 @@ final class Seed {
         policy.published(m.pieceCount());
         if (m.pieceCount() > 0) listener.hashes(taskId, 0, m.pieceHashes());
         listener.complete(taskId, m.contentId());
-    }
-
-    /** The cause without a leading "source URI: " that the stream or source already added. */
-    private static String describe(URI uri, Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String prefix = "source " + uri + ": ";
-        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 }
