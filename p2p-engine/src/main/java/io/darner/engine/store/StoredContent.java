@@ -7,16 +7,10 @@ import io.darner.engine.manifest.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One content in a node's piece store: a data file of the content's size, and a piece map
@@ -146,45 +140,19 @@ public final class StoredContent implements AutoCloseable {
     }
 
     /**
-     * Writes the whole content to {@code target}: a temporary file in the target's directory,
-     * fsync, atomic rename, fsync of the directory. The target is absent or complete, never partial;
-     * an earlier file at the target stays untouched when this fails.
+     * Writes the whole content to {@code target} through a {@link TargetWriter}: the target is
+     * absent (or its earlier file) or complete, never partial.
      */
     public void exportTo(Path target) throws IOException {
         if (!isComplete()) throw new IllegalStateException("content is not complete yet");
-        Path abs = target.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new NoSuchFileException(String.valueOf(parent), null, "target directory does not exist");
-        }
-        if (!Files.isWritable(parent)) {
-            throw new AccessDeniedException(parent.toString(), null, "target directory is not writable");
-        }
-        long free = Files.getFileStore(parent).getUsableSpace();
-        if (free < size) {
-            throw new InsufficientSpaceException("not enough disk space for " + abs + ": " + size + " bytes needed, " + free + " free");
-        }
-        Path tmp = parent.resolve("." + abs.getFileName() + ".darner-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        TargetWriter writer = TargetWriter.open(target, manifest.contentId().substring(0, 16), size);
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                long pos = 0;
-                while (pos < size) {
-                    long n = data.transferTo(pos, size - pos, out);
-                    if (n <= 0) throw new IOException("piece store file " + dir + " ended at " + pos + " of " + size + " bytes");
-                    pos += n;
-                }
-                out.force(true);
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            writer.copyFrom(data, 0, size);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
+            writer.abort();
             throw e;
         }
-        try (FileChannel d = FileChannel.open(parent, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot fsync a directory; the rename itself is atomic
-        }
+        writer.commit();
     }
 
     /** Digest of the stored bytes (used by the seed and by tests, never on the download path). */
