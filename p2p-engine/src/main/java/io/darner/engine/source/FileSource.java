@@ -52,24 +52,17 @@ public final class FileSource implements Source {
             // size and position come from the same open file, so they agree even if the path is replaced
             long size = channel.size();
             if (offset > size) {
-                closeQuietly(channel);
+                Closeables.closeQuietly(channel);
                 throw new SourceException(uri, "offset " + offset + " is beyond the end of the file (" + size + " bytes)");
             }
             channel.position(offset);
             return new Opened(size, new ExactLengthInputStream(Channels.newInputStream(channel), uri, offset, size));
         } catch (IOException e) {
-            closeQuietly(channel);
+            Closeables.closeQuietly(channel);
             throw new SourceException(uri, String.valueOf(e), e);
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // already failing; the first error is the one to report
-        }
-    }
 
     @Override
     public String toString() {

@@ -68,7 +68,7 @@ public final class HttpSource implements Source {
         try {
             return opened(response, offset);
         } catch (SourceException | RuntimeException e) {
-            closeQuietly(response.body());
+            Closeables.closeQuietly(response.body());
             throw e;
         }
     }
@@ -140,13 +140,6 @@ public final class HttpSource implements Source {
         return uri.getHost() + ":" + port;
     }
 
-    private static void closeQuietly(InputStream body) {
-        try {
-            body.close();
-        } catch (IOException ignored) {
-            // already failing; the first error is the one to report
-        }
-    }
 
     @Override
     public String toString() {

@@ -377,9 +377,7 @@ final class Scheduler implements Seed.Listener {
             List<Scored> candidates = new ArrayList<>();
             for (Member c : t.members.values()) {
                 NodeEntry cn = state.nodes.get(c.nodeId);
-                if (c == m || cn == null || !c.infoSent || m.parents.contains(c.nodeId) || t.banned.contains(c.nodeId)) continue;
-                if (c.children >= 2 * parentsPerNode(t)) continue;
-                if (!cn.room.equals(self.room)) continue; // no cross-room traffic
+                if (!mayBecomeParent(t, m, self, c, cn) || c.children >= 2 * parentsPerNode(t)) continue;
                 var cand = new ParentEvaluator.Candidate(true, cn.uploadRate, maxUpload, c.children, c.pieces, t.pieceCount);
                 candidates.add(new Scored(c, cn, evaluator.score(cand, m.pieces, rnd.nextDouble())));
             }
@@ -422,7 +420,7 @@ final class Scheduler implements Seed.Listener {
                 int bestUseful = 0;
                 for (Member c : t.members.values()) {
                     NodeEntry cn = state.nodes.get(c.nodeId);
-                    if (c == m || cn == null || !c.infoSent || m.parents.contains(c.nodeId) || t.banned.contains(c.nodeId) || !cn.room.equals(self.room)) continue;
+                    if (!mayBecomeParent(t, m, self, c, cn)) continue;
                     java.util.BitSet u = (java.util.BitSet) c.pieces.clone();
                     u.and(lacking);
                     int useful = u.cardinality() * 4 / (4 + c.children);
@@ -451,8 +449,8 @@ final class Scheduler implements Seed.Listener {
         Member best = null;
         for (Member c : t.members.values()) {
             NodeEntry cn = state.nodes.get(c.nodeId);
-            if (!c.done || c.result == null || !c.result.success() || cn == null || m.parents.contains(c.nodeId)
-                    || t.banned.contains(c.nodeId) || !cn.room.equals(self.room) || c.children >= parentsPerNode(t)) continue;
+            if (!c.done || c.result == null || !c.result.success() || !mayBecomeParent(t, m, self, c, cn)
+                    || c.children >= parentsPerNode(t)) continue;
             if (best == null || c.children < best.children) best = c;
         }
         if (best == null) return false;
@@ -460,6 +458,12 @@ final class Scheduler implements Seed.Listener {
         best.children++;
         self.send(new Frame.PeerList(t.id, List.of(state.nodes.get(best.nodeId).address())));
         return true;
+    }
+
+    /** A connected member of the same room (no cross-room traffic), not banned, not yet m's parent. */
+    private static boolean mayBecomeParent(TaskEntry t, Member m, NodeEntry self, Member c, NodeEntry cn) {
+        return c != m && cn != null && c.infoSent && !m.parents.contains(c.nodeId) && !t.banned.contains(c.nodeId)
+                && cn.room.equals(self.room);
     }
 
     private String seedHost(NodeEntry node) {
