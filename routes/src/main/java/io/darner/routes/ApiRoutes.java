@@ -76,13 +76,14 @@ public final class ApiRoutes extends RouteBuilder {
         api("api-token-create", "token:create").process(auth::issue).to("direct:audit");
         api("api-me", "self:read").process(auth::me);
 
-        api("api-task-create", "task:create").to("direct:validate").to("direct:resolve-cluster").to("direct:schedule").to("direct:audit");
+        api("api-task-create", "task:create").to("direct:validate").to("direct:resolve-cluster").to("direct:schedule")
+                .process(tasks::created).to("direct:audit");
         api("api-task-list", "task:read").process(tasks::list);
         api("api-task-get", "task:read").process(tasks::get);
         api("api-task-stop", "task:stop").process(tasks::stop).to("direct:audit");
         api("api-task-delete", "task:delete").process(tasks::delete).to("direct:audit");
         api("api-task-copy", "task:create").process(tasks::copy).to("direct:resolve-cluster").to("direct:schedule")
-                .setProperty(Props.AUDIT_ACTION, constant("task:copy")).to("direct:audit");
+                .process(tasks::created).setProperty(Props.AUDIT_ACTION, constant("task:copy")).to("direct:audit");
         api("api-task-events", "task:read").process(tasks::events);
 
         api("api-file-create", "file:create").process(files::create).to("direct:audit");

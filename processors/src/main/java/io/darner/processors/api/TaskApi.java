@@ -53,6 +53,12 @@ public final class TaskApi {
         Views.reply(exchange, 200, Views.task(t, tasks.nodes(t.id())));
     }
 
+    /** The answer to create and copy: 201 with the task that {@code schedule} just wrote. */
+    public void created(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(Props.TASK_ID, String.class);
+        Views.reply(exchange, 201, Views.task(tasks.find(id).orElseThrow(), tasks.nodes(id)));
+    }
+
     public void events(Exchange exchange) {
         TaskStore.Task t = find(exchange);
         Views.reply(exchange, 200, Map.of("taskId", t.id(), "events", tasks.events(t.id()).stream().map(Views::event).toList()));

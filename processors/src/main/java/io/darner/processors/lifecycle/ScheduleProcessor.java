@@ -1,7 +1,6 @@
 package io.darner.processors.lifecycle;
 
 import io.darner.processors.Props;
-import io.darner.processors.api.Views;
 import io.darner.processors.store.Principal;
 import io.darner.processors.store.TaskState;
 import io.darner.processors.store.TaskStore;
@@ -14,8 +13,8 @@ import java.util.UUID;
 
 /**
  * Step {@code schedule}: the resolved draft is written as a task (PENDING, with its nodes and
- * first event, in one transaction) and moved to SCHEDULED with its start time. The answer to
- * the caller is the new task; fan-out picks it up when it is due.
+ * first event, in one transaction) and moved to SCHEDULED with its start time. Its id goes on in
+ * the {@code DarnerTaskId} header; fan-out picks the task up when it is due.
  */
 public final class ScheduleProcessor implements Processor {
     private final TaskStore tasks;
@@ -38,6 +37,5 @@ public final class ScheduleProcessor implements Processor {
         tasks.transition(id, List.of(TaskState.PENDING), TaskState.SCHEDULED, later ? "starts at " + Instant.ofEpochMilli(d.startAt()) : "starts now");
         exchange.getMessage().setHeader(Props.TASK_ID, id);
         exchange.setProperty(Props.AUDIT_TARGET, "task/" + id);
-        Views.reply(exchange, 201, Views.task(tasks.find(id).orElseThrow(), tasks.nodes(id)));
     }
 }
