@@ -76,7 +76,9 @@ public final class AgentCommand implements Callable<Integer> {
     List<Path> allowDirs = new ArrayList<>();
 
     @Option(names = "--no-source-fallback",
-            description = "Never fetch straight from the source when no supernode is reachable (recorded only: the engine has no source fallback yet)")
+            description = "Never fetch straight from the source when no supernode is reachable: such a task fails, "
+                    + "naming the supernodes (default: after 5 s without a supernode a task reads the source itself, "
+                    + "and its result says so)")
     boolean noSourceFallback;
 
     @Option(names = "--node-id", paramLabel = "ID", description = "Node id, unique in the cluster (default: hostname:port of --listen)")

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
 /**
  * A node of the swarm: its piece store, the upload service other peers download from, the
@@ -41,9 +42,11 @@ public final class PeerNode implements AutoCloseable {
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
     private final Pacer uploadPacer;
     private final Pacer downloadPacer;
+    private final UnaryOperator<Path> targetCheck;
 
-    private PeerNode(PeerConfig config, Transport transport) throws IOException {
+    private PeerNode(PeerConfig config, Transport transport, UnaryOperator<Path> targetCheck) throws IOException {
         this.config = config;
+        this.targetCheck = targetCheck;
         this.transport = transport;
         this.store = PieceStore.open(config.dataDir());
         this.uploadPacer = config.uploadBytesPerSecond() > 0 ? new TokenBucket(config.uploadBytesPerSecond(), 64 * 1024) : Pacer.UNLIMITED;
@@ -59,7 +62,16 @@ public final class PeerNode implements AutoCloseable {
 
     /** Starts the node and begins registering with its supernodes (see {@link #registration()}). */
     public static PeerNode start(PeerConfig config, Transport transport) throws IOException {
-        PeerNode node = new PeerNode(config, transport);
+        return start(config, transport, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(PeerConfig, Transport)}, with a check of the target paths that task
+     * commands from a supernode name: it returns the path to write, or throws
+     * {@link IllegalArgumentException} saying why the target is refused (the supernode hears that reason).
+     */
+    public static PeerNode start(PeerConfig config, Transport transport, UnaryOperator<Path> targetCheck) throws IOException {
+        PeerNode node = new PeerNode(config, transport, targetCheck);
         node.control.start();
         return node;
     }
@@ -141,8 +153,10 @@ public final class PeerNode implements AutoCloseable {
 
     private void onCommand(Frame.TaskCommand c) {
         try {
-            download(TaskSpec.of(c.source(), c.expectedDigest(), c.targetPath().isEmpty() ? null : Path.of(c.targetPath())));
+            Path target = c.targetPath().isEmpty() ? null : targetCheck.apply(Path.of(c.targetPath()));
+            download(TaskSpec.of(c.source(), c.expectedDigest(), target));
         } catch (IllegalArgumentException e) {
+            log.warn("node {}: refused task {} from the supernode: {}", config.nodeId(), c.taskId(), e.getMessage());
             control.send(new Frame.Result(c.taskId(), false, "", "refused task: " + e.getMessage(), false));
         }
     }

@@ -226,6 +226,22 @@ final class Scheduler implements Seed.Listener {
         return CompletableFuture.supplyAsync(() -> List.copyOf(state.nodes.keySet()), loop);
     }
 
+    CompletableFuture<List<TaskStatus>> tasks() {
+        return CompletableFuture.supplyAsync(() -> {
+            List<TaskStatus> out = new ArrayList<>();
+            for (TaskEntry t : state.tasks.values()) {
+                List<TaskStatus.Member> members = new ArrayList<>();
+                for (Member m : t.members.values()) {
+                    members.add(new TaskStatus.Member(m.nodeId, m.verifiedBytes, m.done,
+                            m.result == null ? null : m.result.success(), m.result == null ? null : m.result.message()));
+                }
+                out.add(new TaskStatus(t.id, t.source, t.expectedDigest.isEmpty() ? null : t.expectedDigest,
+                        t.size, t.contentId, t.failure, members));
+            }
+            return out;
+        }, loop);
+    }
+
     // ------------------------------------------------------------------ seed events
 
     @Override
