@@ -276,6 +276,8 @@ final class TaskRun implements TaskHandle {
                 fail("the source changed size during the task (" + size + " -> " + info.size() + " bytes)", false);
             }
             token = info.token();
+            // a supernode taken over after a failover knows nothing of what this node holds yet
+            if (haveCount > 0) node.control().send(new Frame.Progress(taskId, verifiedBytes, have.stream().toArray()));
             return;
         }
         if (info.pieceSize() < PieceSizing.MIN_PIECE || info.pieceSize() > PieceSizing.MAX_PIECE
@@ -713,6 +715,10 @@ final class TaskRun implements TaskHandle {
         long stall = tuning.stallTimeout().toNanos();
         for (ParentLink link : List.copyOf(parents.values())) {
             if (!link.ready || link.closed) continue;
+            // a seed that had nothing to offer is asked again: it may have read more of the source
+            // since (a node that resumed or failed over already knows every hash, so "once it knows
+            // more" would never come)
+            if (link.seed) link.seedDryAt = -1;
             if (link.inFlight() > 0 && now - link.lastPieceNanos > stall) {
                 drop(link, "stalled: no piece for " + tuning.stallTimeout().toSeconds() + " s", true);
                 continue;
