@@ -160,6 +160,11 @@ final class Scheduler implements Seed.Listener {
             TaskEntry t = state.tasks.get(r.taskId());
             if (t == null) return;
             Member m = t.members.get(nodeId);
+            if (m == null && t.submitted != null && t.submitted.targets().contains(nodeId)) {
+                // a node that refused the command never joined: keep its answer for the task listing
+                m = new Member(nodeId);
+                t.members.put(nodeId, m);
+            }
             if (m != null) {
                 m.done = true;
                 m.result = r;
