@@ -10,6 +10,7 @@ import io.darner.engine.manifest.PieceSizing;
 import io.darner.engine.manifest.Sha256;
 import io.darner.engine.protocol.Frame;
 import io.darner.engine.store.InsufficientSpaceException;
+import io.darner.engine.store.PieceStore;
 import io.darner.engine.source.Source;
 import io.darner.engine.source.SourceException;
 import io.darner.engine.source.Sources;
@@ -116,8 +117,22 @@ final class TaskRun implements TaskHandle {
 
     // ------------------------------------------------------------------ control-plane events
 
+    /** Keep this task's store entries from the cache GC while the task runs; released when it ends. */
+    private final List<PieceStore.Pin> pins = new CopyOnWriteArrayList<>();
+
+    private void pin(String entry) {
+        pins.add(node.store().pin(entry));
+    }
+
+    private void releasePins() {
+        for (PieceStore.Pin p : pins) p.close();
+        pins.clear();
+    }
+
     void start() {
         loop.execute(() -> {
+            pin(PieceStore.partialEntry(taskId));
+            if (spec.expectedDigest() != null) pin(PieceStore.contentEntry(spec.expectedDigest().hex()));
             try {
                 if (spec.expectedDigest() != null) {
                     var cached = node.store().findComplete(spec.expectedDigest().hex());
@@ -188,6 +203,7 @@ final class TaskRun implements TaskHandle {
                     throw new SourceException(java.net.URI.create(spec.source()),
                             "content digest mismatch: expected " + spec.expectedDigest() + ", got sha256:" + id);
                 }
+                pin(PieceStore.contentEntry(id));
                 StoredContent done = node.store().complete(r.content(), r.manifest());
                 loop.execute(() -> {
                     receivedBytes = done.size();
@@ -772,6 +788,7 @@ final class TaskRun implements TaskHandle {
     /** Moves the verified content into the content-addressed store, commits the target, reports. On a blocking thread. */
     private void completeAndExport(StoredContent partial, TargetWriter w, Manifest manifest) {
         StoredContent done;
+        pin(PieceStore.contentEntry(manifest.contentId()));
         try {
             done = node.store().complete(partial, manifest);
             node.upload().replaceContent(taskId, done);
@@ -813,6 +830,7 @@ final class TaskRun implements TaskHandle {
     private void succeed() {
         state = State.SUCCEEDED;
         stopTimer();
+        releasePins();
         reportProgress();
         node.control().send(new Frame.Result(taskId, true, contentId, spec.target() == null ? "stored" : "exported to " + spec.target(), fromSource));
         result.complete(new TaskResult(taskId, node.nodeId(), true, contentId, size,
@@ -834,6 +852,7 @@ final class TaskRun implements TaskHandle {
                 // the partial stays on disk for a later resume
             }
         }
+        releasePins();
         log.info("task {} failed on {}: {}", taskId, node.nodeId(), reason);
         node.control().send(new Frame.Result(taskId, false, "", reason, false));
         result.complete(new TaskResult(taskId, node.nodeId(), false, null, size, reason, fromSource, stats()));
