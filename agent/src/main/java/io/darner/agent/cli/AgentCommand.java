@@ -4,6 +4,7 @@ import io.darner.agent.daemon.AgentDaemon;
 import io.darner.agent.daemon.AllowedDirs;
 import io.darner.agent.daemon.StopSignal;
 import io.darner.engine.api.PeerConfig;
+import io.darner.engine.store.CachePolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +28,11 @@ import java.util.concurrent.Callable;
                 "The control address (loopback by default) serves GET /healthz (200 while running), GET /readyz "
                         + "(200 once joined, 503 while joining), GET /metrics (Prometheus) and POST /api/v1/get, "
                         + "which `darner get` uses. "
-                        + "Targets are written only inside the --allow-dir directories."},
+                        + "Targets are written only inside the --allow-dir directories, whether asked for through "
+                        + "the control API or by a supernode's task (its admin POST /api/tasks).",
+                "The piece store doubles as a cache: content a later task needs again is not fetched again. "
+                        + "It is kept between --cache-low-watermark and --cache-high-watermark of its disk, and "
+                        + "content unused for --cache-ttl is dropped."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:stopped by SIGTERM or SIGINT (running downloads get up to 20 s to finish)",
@@ -76,8 +82,25 @@ public final class AgentCommand implements Callable<Integer> {
     List<Path> allowDirs = new ArrayList<>();
 
     @Option(names = "--no-source-fallback",
-            description = "Never fetch straight from the source when no supernode is reachable (recorded only: the engine has no source fallback yet)")
+            description = "Never fetch straight from the source when no supernode is reachable: such a task fails, "
+                    + "naming the supernodes (default: after 5 s without a supernode a task reads the source itself, "
+                    + "and its result says so)")
     boolean noSourceFallback;
+
+    @Option(names = "--cache-high-watermark", paramLabel = "PCT", converter = Converters.PercentConverter.class,
+            defaultValue = "85%",
+            description = "When the piece store's disk is fuller than this, cached content no task uses is dropped, "
+                    + "least recently used first, down to --cache-low-watermark (default: ${DEFAULT-VALUE})")
+    double cacheHighWatermark;
+
+    @Option(names = "--cache-low-watermark", paramLabel = "PCT", converter = Converters.PercentConverter.class,
+            defaultValue = "70%", description = "Disk use the cache GC brings the disk back to (default: ${DEFAULT-VALUE})")
+    double cacheLowWatermark;
+
+    @Option(names = "--cache-ttl", paramLabel = "DURATION", converter = Converters.DurationConverter.class, defaultValue = "24h",
+            description = "Cached content unused (neither fetched, exported nor served to a peer) for this long is dropped, "
+                    + "e.g. 90m, 24h, 7d (default: ${DEFAULT-VALUE}). Content a running task or a peer uses is never dropped")
+    Duration cacheTtl;
 
     @Option(names = "--node-id", paramLabel = "ID", description = "Node id, unique in the cluster (default: hostname:port of --listen)")
     String nodeId;
@@ -96,9 +119,15 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), "--allow-dir: " + describe(e));
         }
+        CachePolicy cache;
+        try {
+            cache = new CachePolicy(cacheHighWatermark, cacheLowWatermark, cacheTtl);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--cache-low-watermark / --cache-high-watermark: " + e.getMessage());
+        }
         AgentDaemon.Settings settings = new AgentDaemon.Settings(
                 new PeerConfig(nodeId != null ? nodeId : Addresses.defaultId(dataAddress), room, dataDir, dataAddress, supernodes,
-                        secret.bytes(), uploadRate, downloadRate, 0, null),
+                        secret.bytes(), uploadRate, downloadRate, 0, null).withCache(cache),
                 control, allowDirs, !noSourceFallback);
         AgentDaemon daemon;
         try {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -88,6 +89,39 @@ public final class Converters {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** {@code 85%} or {@code 85} (percent, above 0 and at most 100) → a fraction of 1. */
+    public static final class PercentConverter implements ITypeConverter<Double> {
+        private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%?");
+
+        @Override
+        public Double convert(String value) {
+            Matcher m = FORM.matcher(value.strip());
+            if (!m.matches()) throw new TypeConversionException("'" + value + "' is not a percentage such as 85%");
+            double pct = Double.parseDouble(m.group(1));
+            if (pct <= 0 || pct > 100) throw new TypeConversionException("'" + value + "' is not above 0% and at most 100%");
+            return pct / 100;
+        }
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d} → a positive duration. */
+    public static final class DurationConverter implements ITypeConverter<Duration> {
+        private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = FORM.matcher(value.strip().toLowerCase(java.util.Locale.ROOT));
+            if (!m.matches()) throw new TypeConversionException("'" + value + "' is not a duration such as 90s, 30m, 24h or 7d");
+            long n = Long.parseLong(m.group(1));
+            if (n <= 0) throw new TypeConversionException("'" + value + "' must be longer than zero");
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
         }
     }
 

@@ -19,7 +19,10 @@ import java.util.concurrent.Callable;
                 "Runs the scheduler and seed of one room until SIGTERM or SIGINT. Agents of the room join on "
                         + "--listen, proving they know the cluster secret; the seed fetches each task's source once "
                         + "and serves its pieces on --seed-listen.",
-                "The admin address serves GET /healthz, GET /metrics (Prometheus) and GET /api/nodes."},
+                "The admin address serves GET /healthz, GET /metrics (Prometheus), GET /api/nodes, GET /api/tasks "
+                        + "(each task's source, size, content id and every node's progress and result) and POST /api/tasks: "
+                        + "{\"source\":URL, \"digest\":\"sha256:HEX\" (optional), \"targets\":{\"NODE-ID\":\"/abs/path\"}} "
+                        + "pushes a task to registered agents (each checks the path against its --allow-dir)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:stopped by SIGTERM or SIGINT",
@@ -34,7 +37,7 @@ public final class SupernodeCommand implements Callable<Integer> {
     InetSocketAddress listen;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", required = true, converter = Converters.AddressConverter.class,
-            description = "Admin HTTP address: /healthz, /metrics, /api/nodes")
+            description = "Admin HTTP address: /healthz, /metrics, /api/nodes, /api/tasks")
     InetSocketAddress admin;
 
     @Option(names = "--room", paramLabel = "ROOM", required = true, description = "The room (data centre) this supernode schedules")

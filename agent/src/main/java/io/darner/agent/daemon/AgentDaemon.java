@@ -48,7 +48,8 @@ public final class AgentDaemon implements AutoCloseable {
     private AgentDaemon(Settings settings, AllowedDirs allowed, Transport transport) throws IOException {
         this.settings = settings;
         this.transport = transport;
-        this.node = PeerNode.start(settings.sourceFallback() ? settings.peer() : settings.peer().withoutSourceFallback(), transport);
+        this.node = PeerNode.start(settings.sourceFallback() ? settings.peer() : settings.peer().withoutSourceFallback(), transport,
+                target -> checkCommandTarget(allowed, target));
         try {
             this.get = new GetEndpoint(node, allowed, this::count);
             this.server = SmallHttpServer.start(settings.control(), "control");
@@ -65,6 +66,15 @@ public final class AgentDaemon implements AutoCloseable {
             SmallHttpServer.text(ex, joined ? 200 : 503, "text/plain", joined ? "ready" : "joining supernodes");
         });
         server.route("POST", "/api/v1/get", get);
+    }
+
+    /** Targets that a supernode's task command names obey --allow-dir like those of the control API. */
+    private static Path checkCommandTarget(AllowedDirs allowed, Path target) {
+        try {
+            return allowed.check(target.toString());
+        } catch (AllowedDirs.Refused e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /**

@@ -20,17 +20,23 @@ public final class ApiEvents {
         }
     }
 
-    /** {@code kind} is a {@link FailureKind} label, null on success. */
+    /**
+     * {@code kind} is a {@link FailureKind} label, null on success. {@code receivedBytes}: piece bytes
+     * this run fetched over the network (peers, seed or source); {@code reusedBytes}: bytes it found
+     * already verified in the piece store (a resumed or cached content).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(String event, String taskId, boolean success, String message, String contentId,
-                         long size, boolean fromSource, String kind) {
+                         long size, boolean fromSource, String kind, long receivedBytes, long reusedBytes) {
         public static Result of(TaskResult r) {
             String kind = r.success() ? null : FailureKind.ofMessage(r.message()).label();
-            return new Result("result", r.taskId(), r.success(), r.message(), r.contentId(), r.size(), r.fromSource(), kind);
+            TaskResult.TransferStats st = r.stats() == null ? TaskResult.TransferStats.NONE : r.stats();
+            return new Result("result", r.taskId(), r.success(), r.message(), r.contentId(), r.size(), r.fromSource(), kind,
+                    st.receivedBytes(), st.reusedBytes());
         }
 
         public static Result failed(String taskId, String message) {
-            return new Result("result", taskId, false, message, null, -1, false, FailureKind.OTHER.label());
+            return new Result("result", taskId, false, message, null, -1, false, FailureKind.OTHER.label(), 0, 0);
         }
     }
 

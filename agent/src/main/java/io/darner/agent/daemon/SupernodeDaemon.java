@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Scheduler + seed of one room as a daemon, with its admin HTTP endpoint: GET /healthz,
- * GET /metrics, GET /api/nodes; GET /api/tasks answers 501 until the engine lists tasks.
+ * GET /metrics, GET /api/nodes, GET /api/tasks (the tasks and each member node's progress and
+ * outcome) and POST /api/tasks (distribute a source to registered nodes, see {@link TaskEndpoint}).
  */
 public final class SupernodeDaemon implements AutoCloseable {
     private static final long QUERY_TIMEOUT_MS = 2_000;
@@ -42,8 +44,9 @@ public final class SupernodeDaemon implements AutoCloseable {
         metrics.serveOn(admin);
         admin.route("GET", "/healthz", ex -> SmallHttpServer.text(ex, 200, "text/plain", "ok"));
         admin.route("GET", "/api/nodes", ex -> SmallHttpServer.json(ex, 200, Map.of("supernode", supernode.id(), "nodes", nodeIds())));
-        admin.route("GET", "/api/tasks", ex -> SmallHttpServer.json(ex, 501,
-                new ApiEvents.Error("this supernode cannot list its tasks yet (the engine offers no task listing)", FailureKind.OTHER)));
+        TaskEndpoint tasks = new TaskEndpoint(supernode, this::nodeIds);
+        admin.route("GET", "/api/tasks", ex -> SmallHttpServer.json(ex, 200, Map.of("supernode", supernode.id(), "tasks", tasks.list())));
+        admin.route("POST", "/api/tasks", tasks);
     }
 
     /** @throws IOException when a port is taken or the data directory is unusable */
@@ -66,13 +69,18 @@ public final class SupernodeDaemon implements AutoCloseable {
     }
 
     private List<String> nodeIds() {
+        return ask(supernode.nodeIds(), "its nodes");
+    }
+
+    /** Waits (bounded) for an answer of the scheduler thread. */
+    static <T> T ask(CompletableFuture<T> query, String what) {
         try {
-            return supernode.nodeIds().get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return query.get(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the scheduler for its nodes", e);
+            throw new IllegalStateException("interrupted while asking the scheduler for " + what, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the scheduler did not list its nodes: " + e, e);
+            throw new IllegalStateException("the scheduler did not list " + what + ": " + e, e);
         }
     }
 

@@ -160,6 +160,56 @@ class AgentControlApiTest {
     }
 
     @Test
+    void a_supernode_task_goes_through_the_admin_api_and_obeys_the_agents_allowed_directories() throws Exception {
+        byte[] body = origin.serve("/app.bin", 5000);
+        URI admin = URI.create("http://" + authority(supernode.adminAddress()));
+        Path inside = allowed.resolve("pushed.bin");
+        HttpResponse<String> ok = post(admin.resolve("/api/tasks"), Map.of("source", origin.url("/app.bin"),
+                "targets", Map.of("node-1", inside.toString())));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+        String taskId = json(ok.body()).path("taskId").asText();
+        JsonNode member = awaitMember(admin, taskId);
+        assertThat(member.path("success").asBoolean()).as(member.toString()).isTrue();
+        assertThat(Files.readAllBytes(inside)).isEqualTo(body);
+
+        origin.serve("/other.bin", 100);
+        HttpResponse<String> refused = post(admin.resolve("/api/tasks"), Map.of("source", origin.url("/other.bin"),
+                "targets", Map.of("node-1", outside.resolve("evil.bin").toString())));
+        assertThat(refused.statusCode()).isEqualTo(202);
+        assertThat(supernode.supernode().tasks().get(5, TimeUnit.SECONDS)).isNotEmpty();
+        JsonNode evil = awaitMember(admin, json(refused.body()).path("taskId").asText());
+        assertThat(evil.path("success").asBoolean()).isFalse();
+        assertThat(evil.path("message").asText()).contains("outside the directories");
+        assertThat(outside.resolve("evil.bin")).doesNotExist();
+
+        HttpResponse<String> unknown = post(admin.resolve("/api/tasks"), Map.of("source", origin.url("/app.bin"),
+                "targets", Map.of("ghost", inside.toString())));
+        assertThat(unknown.statusCode()).isEqualTo(409);
+        assertThat(json(unknown.body()).path("error").asText()).contains("ghost");
+        HttpResponse<String> bad = post(admin.resolve("/api/tasks"), Map.of("source", "ftp://x/y", "targets", Map.of("node-1", inside.toString())));
+        assertThat(bad.statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> post(URI uri, Object body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The task's node-1 entry once it reported a result (the scheduler answers the listing on its own thread). */
+    private JsonNode awaitMember(URI admin, String taskId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (JsonNode t : json(getText(admin.resolve("/api/tasks"))).path("tasks")) {
+                if (!taskId.equals(t.path("taskId").asText())) continue;
+                for (JsonNode m : t.path("members")) if (m.path("done").asBoolean()) return m;
+                if (t.path("members").isEmpty() && t.path("failure").isNull()) continue;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        throw new AssertionError("task " + taskId + " has no result for node-1 after 30 s");
+    }
+
+    @Test
     void health_metrics_and_nodes() throws Exception {
         assertThat(getText(control("/healthz"))).isEqualTo("ok");
         assertThat(getText(control("/readyz"))).isEqualTo("ready");
@@ -169,8 +219,7 @@ class AgentControlApiTest {
         assertThat(getText(admin.resolve("/healthz"))).isEqualTo("ok");
         assertThat(getText(admin.resolve("/metrics"))).contains("darner_supernode_nodes 1.0", "darner_seed_uploaded_bytes_total");
         assertThat(json(getText(admin.resolve("/api/nodes"))).path("nodes").toString()).contains("node-1");
-        assertThat(http.send(HttpRequest.newBuilder(admin.resolve("/api/tasks")).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).isEqualTo(501);
+        assertThat(json(getText(admin.resolve("/api/tasks"))).path("tasks").isArray()).isTrue();
         assertThat(http.send(HttpRequest.newBuilder(control("/api/v1/get")).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(405);
     }

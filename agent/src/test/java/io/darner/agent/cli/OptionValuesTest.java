@@ -41,6 +41,26 @@ class OptionValuesTest {
     }
 
     @Test
+    void cache_options_convert_and_bad_ones_are_usage_errors_naming_the_flag() throws IOException {
+        assertThat(new Converters.PercentConverter().convert("85%")).isEqualTo(0.85);
+        assertThat(new Converters.PercentConverter().convert("70")).isEqualTo(0.70);
+        assertThat(new Converters.DurationConverter().convert("24h")).hasHours(24);
+        assertThat(new Converters.DurationConverter().convert("7d")).hasDays(7);
+
+        Run badPercent = agent("--cache-high-watermark", "120%");
+        assertThat(badPercent.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badPercent.err()).contains("--cache-high-watermark").contains("120%");
+
+        Run badTtl = agent("--cache-ttl", "soon");
+        assertThat(badTtl.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badTtl.err()).contains("--cache-ttl").contains("24h");
+
+        Run inverted = agent("--cache-high-watermark", "60%", "--cache-low-watermark", "80%");
+        assertThat(inverted.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(inverted.err()).contains("--cache-low-watermark").contains("--cache-high-watermark").contains("below the high watermark");
+    }
+
+    @Test
     void a_bad_seed_rate_is_a_usage_error_naming_the_flag() throws IOException {
         Run run = Run.of("supernode", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--room", "r",
                 "--data-dir", dir.toString(), "--secret-file", secret().toString(), "--seed-upload-rate", "-3MB/s");

@@ -7,7 +7,9 @@ import io.darner.engine.net.Transport;
 import io.darner.engine.protocol.Frame;
 import io.darner.engine.rate.Pacer;
 import io.darner.engine.rate.TokenBucket;
+import io.darner.engine.store.CacheGc;
 import io.darner.engine.store.PieceStore;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A node of the swarm: its piece store, the upload service other peers download from, the
@@ -41,9 +45,11 @@ public final class PeerNode implements AutoCloseable {
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
     private final Pacer uploadPacer;
     private final Pacer downloadPacer;
+    private final UnaryOperator<Path> targetCheck;
 
-    private PeerNode(PeerConfig config, Transport transport) throws IOException {
+    private PeerNode(PeerConfig config, Transport transport, UnaryOperator<Path> targetCheck) throws IOException {
         this.config = config;
+        this.targetCheck = targetCheck;
         this.transport = transport;
         this.store = PieceStore.open(config.dataDir());
         this.uploadPacer = config.uploadBytesPerSecond() > 0 ? new TokenBucket(config.uploadBytesPerSecond(), 64 * 1024) : Pacer.UNLIMITED;
@@ -55,12 +61,48 @@ public final class PeerNode implements AutoCloseable {
             return t;
         });
         this.control = new ControlClient(this, transport.nextLoop());
+        this.gc = config.cache() == null ? null : new CacheGc(store, config.cache(), CacheGc.Disk.of(store.root()));
+        store.onEvict(upload::withdrawContent);
+    }
+
+    /** How often the piece store is collected (also after every task). */
+    static final long GC_INTERVAL_MILLIS = 60_000;
+
+    private final CacheGc gc;
+    private ScheduledFuture<?> gcTimer;
+
+    /** Runs the cache GC now, off the caller's thread (no-op without a cache policy). */
+    void collectGarbage() {
+        if (gc == null) return;
+        try {
+            blocking.execute(() -> {
+                try {
+                    gc.collect();
+                } catch (IOException | RuntimeException e) {
+                    log.warn("node {}: cache GC of {} failed: {}", config.nodeId(), store.root(), e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the node is shutting down
+        }
     }
 
     /** Starts the node and begins registering with its supernodes (see {@link #registration()}). */
     public static PeerNode start(PeerConfig config, Transport transport) throws IOException {
-        PeerNode node = new PeerNode(config, transport);
+        return start(config, transport, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(PeerConfig, Transport)}, with a check of the target paths that task
+     * commands from a supernode name: it returns the path to write, or throws
+     * {@link IllegalArgumentException} saying why the target is refused (the supernode hears that reason).
+     */
+    public static PeerNode start(PeerConfig config, Transport transport, UnaryOperator<Path> targetCheck) throws IOException {
+        PeerNode node = new PeerNode(config, transport, targetCheck);
         node.control.start();
+        if (node.gc != null) {
+            node.gcTimer = transport.nextLoop().scheduleAtFixedRate(node::collectGarbage, 0, GC_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        }
         return node;
     }
 
@@ -112,6 +154,7 @@ public final class PeerNode implements AutoCloseable {
 
     void finished(TaskRun run) {
         // the run stays registered so its pieces keep being served; a new download of the same task replaces it
+        collectGarbage();
     }
 
     void rejoinAll() {
@@ -141,8 +184,10 @@ public final class PeerNode implements AutoCloseable {
 
     private void onCommand(Frame.TaskCommand c) {
         try {
-            download(TaskSpec.of(c.source(), c.expectedDigest(), c.targetPath().isEmpty() ? null : Path.of(c.targetPath())));
+            Path target = c.targetPath().isEmpty() ? null : targetCheck.apply(Path.of(c.targetPath()));
+            download(TaskSpec.of(c.source(), c.expectedDigest(), target));
         } catch (IllegalArgumentException e) {
+            log.warn("node {}: refused task {} from the supernode: {}", config.nodeId(), c.taskId(), e.getMessage());
             control.send(new Frame.Result(c.taskId(), false, "", "refused task: " + e.getMessage(), false));
         }
     }
@@ -157,6 +202,7 @@ public final class PeerNode implements AutoCloseable {
         for (TaskRun run : runs.values()) {
             if (run.isActive()) run.cancel("node shutting down");
         }
+        if (gcTimer != null) gcTimer.cancel(false);
         control.close();
         upload.close();
         blocking.shutdown();

@@ -10,7 +10,10 @@ import io.darner.engine.manifest.PieceSizing;
 import io.darner.engine.manifest.Sha256;
 import io.darner.engine.protocol.Frame;
 import io.darner.engine.store.InsufficientSpaceException;
+import io.darner.engine.store.PieceStore;
+import io.darner.engine.source.Source;
 import io.darner.engine.source.SourceException;
+import io.darner.engine.source.Sources;
 import io.darner.engine.store.SourceIngest;
 import io.darner.engine.store.StoredContent;
 import io.darner.engine.store.TargetWriter;
@@ -114,8 +117,22 @@ final class TaskRun implements TaskHandle {
 
     // ------------------------------------------------------------------ control-plane events
 
+    /** Keep this task's store entries from the cache GC while the task runs; released when it ends. */
+    private final List<PieceStore.Pin> pins = new CopyOnWriteArrayList<>();
+
+    private void pin(String entry) {
+        pins.add(node.store().pin(entry));
+    }
+
+    private void releasePins() {
+        for (PieceStore.Pin p : pins) p.close();
+        pins.clear();
+    }
+
     void start() {
         loop.execute(() -> {
+            pin(PieceStore.partialEntry(taskId));
+            if (spec.expectedDigest() != null) pin(PieceStore.contentEntry(spec.expectedDigest().hex()));
             try {
                 if (spec.expectedDigest() != null) {
                     var cached = node.store().findComplete(spec.expectedDigest().hex());
@@ -135,18 +152,47 @@ final class TaskRun implements TaskHandle {
     }
 
     /**
-     * No supernode has answered this task in time: fetch straight from the source (the result
-     * says so), or, when the node may not, fail with the reason.
+     * No supernode has answered this task in time, or every supernode was lost mid-task for
+     * longer than the fallback wait: fetch straight from the source (the result says so), or,
+     * when the node may not, fail with the reason. Pieces already verified are kept when every
+     * piece hash is known; only the missing ones are read from the source.
      */
     private void withoutSupernode() {
-        if (state != State.WAITING_INFO || node.control().isRegistered()) return;
+        if (!isActive() || node.control().isRegistered()) return;
         if (!node.config().sourceFallback()) {
             fail("no supernode reachable at " + node.config().supernodes() + " and source fallback is off", false);
             return;
         }
-        log.info("task {} on {}: no supernode reachable; fetching straight from {}", taskId, node.nodeId(), spec.source());
-        state = State.COMPLETING;
+        boolean resumable = state == State.DOWNLOADING && knownHashes == pieceCount;
+        log.info("task {} on {}: no supernode reachable; fetching {} straight from {}", taskId, node.nodeId(),
+                resumable ? (pieceCount - haveCount) + " missing pieces" : "everything", spec.source());
+        for (ParentLink link : List.copyOf(parents.values())) drop(link, "no supernode: reading the source", false);
         fromSource = true;
+        if (resumable) {
+            state = State.COMPLETING;
+            BitSet missing = new BitSet(pieceCount);
+            missing.set(0, pieceCount);
+            missing.andNot(have);
+            byte[] known = hashes.clone();
+            StoredContent partial = content;
+            TargetWriter w = writer;
+            String knownId = contentId;
+            node.blocking().execute(() -> fillFromSource(partial, w, missing, known, knownId));
+            return;
+        }
+        if (content != null) {
+            // piece hashes are still unknown: the source is read whole, as if the task had just begun
+            node.upload().withdraw(taskId);
+            if (writer != null) writer.abort();
+            writer = null;
+            try {
+                content.close();
+            } catch (IOException ignored) {
+                // the partial stays on disk; the ingest reopens it
+            }
+            content = null;
+        }
+        state = State.COMPLETING;
         node.blocking().execute(() -> {
             try {
                 SourceIngest.Result r = SourceIngest.ingest(node.store(), taskId, spec.source(), new SourceIngest.Observer() {});
@@ -157,6 +203,7 @@ final class TaskRun implements TaskHandle {
                     throw new SourceException(java.net.URI.create(spec.source()),
                             "content digest mismatch: expected " + spec.expectedDigest() + ", got sha256:" + id);
                 }
+                pin(PieceStore.contentEntry(id));
                 StoredContent done = node.store().complete(r.content(), r.manifest());
                 loop.execute(() -> {
                     receivedBytes = done.size();
@@ -168,6 +215,69 @@ final class TaskRun implements TaskHandle {
                 loop.execute(() -> fail("cannot store " + spec.source() + " in " + node.store().root() + ": " + describe(e), false));
             }
         });
+    }
+
+    /**
+     * Reads the {@code missing} pieces from the source (one sequential read per run of missing
+     * pieces, within the node's download cap), checks each against its manifest hash, then
+     * completes the task as a download from peers would. Runs on a blocking thread; the loop
+     * hears of each piece.
+     */
+    private void fillFromSource(StoredContent partial, TargetWriter w, BitSet missing, byte[] known, String knownId) {
+        long fetched = 0;
+        try {
+            Source src = Sources.of(spec.source());
+            for (int first = missing.nextSetBit(0); first >= 0; first = missing.nextSetBit(first)) {
+                int end = missing.nextClearBit(first);
+                try (Source.Opened opened = src.open((long) first * pieceSize)) {
+                    if (opened.totalSize() >= 0 && opened.totalSize() != size) {
+                        throw new SourceException(src.uri(), "changed size during the task (" + size + " -> " + opened.totalSize() + " bytes)");
+                    }
+                    byte[] buf = new byte[pieceSize];
+                    for (int i = first; i < end; i++) {
+                        int len = partial.pieceLength(i);
+                        pace(len);
+                        int got = opened.body().readNBytes(buf, 0, len);
+                        if (got < len) throw new SourceException(src.uri(), "ended after " + ((long) i * pieceSize + got) + " of " + size + " bytes");
+                        ByteBuffer piece = ByteBuffer.wrap(buf, 0, len);
+                        if (!Arrays.equals(Sha256.of(piece.duplicate()), Arrays.copyOfRange(known, i * Sha256.LENGTH, (i + 1) * Sha256.LENGTH))) {
+                            throw new SourceException(src.uri(), "piece " + i + " does not match the manifest: the source changed during the task");
+                        }
+                        if (w != null) w.write((long) i * pieceSize, piece.duplicate());
+                        partial.writePiece(i, piece);
+                        fetched += len;
+                        int index = i;
+                        loop.execute(() -> pieceVerified(index));
+                    }
+                }
+                first = end;
+            }
+            String id = knownId != null ? knownId : Sha256.hex(partial.digestAll());
+            if (spec.expectedDigest() != null && !spec.expectedDigest().hex().equals(id)) {
+                throw new SourceException(src.uri(), "content digest mismatch: expected " + spec.expectedDigest() + ", got sha256:" + id);
+            }
+            long bytes = fetched;
+            loop.execute(() -> {
+                receivedBytes += bytes;
+                contentId = id;
+            });
+            completeAndExport(partial, w, new Manifest(size, pieceSize, known, id));
+        } catch (SourceException e) {
+            long bytes = fetched;
+            loop.execute(() -> {
+                receivedBytes += bytes;
+                fail(e.getMessage(), false);
+            });
+        } catch (IOException | RuntimeException e) {
+            loop.execute(() -> fail("cannot write to the piece store in " + node.store().root() + ": " + describe(e), false));
+        }
+    }
+
+    /** Waits (on a blocking thread) until the node's download cap allows {@code bytes} more. */
+    private void pace(int bytes) {
+        long now = System.nanoTime();
+        long at = node.downloadPacer(taskId).reserve(bytes, now);
+        if (at > now) java.util.concurrent.locks.LockSupport.parkNanos(at - now);
     }
 
     /** (Re)announces this node to its supernode, e.g. after failing over to another one. */
@@ -182,6 +292,8 @@ final class TaskRun implements TaskHandle {
                 fail("the source changed size during the task (" + size + " -> " + info.size() + " bytes)", false);
             }
             token = info.token();
+            // a supernode taken over after a failover knows nothing of what this node holds yet
+            if (haveCount > 0) node.control().send(new Frame.Progress(taskId, verifiedBytes, have.stream().toArray()));
             return;
         }
         if (info.pieceSize() < PieceSizing.MIN_PIECE || info.pieceSize() > PieceSizing.MAX_PIECE
@@ -612,12 +724,17 @@ final class TaskRun implements TaskHandle {
 
     private void tick() {
         reportProgress();
-        if (state != State.DOWNLOADING) return;
         long now = System.nanoTime();
+        watchSupernode(now);
+        if (state != State.DOWNLOADING) return;
         long requestTimeout = tuning.requestTimeout().toNanos();
         long stall = tuning.stallTimeout().toNanos();
         for (ParentLink link : List.copyOf(parents.values())) {
             if (!link.ready || link.closed) continue;
+            // a seed that had nothing to offer is asked again: it may have read more of the source
+            // since (a node that resumed or failed over already knows every hash, so "once it knows
+            // more" would never come)
+            if (link.seed) link.seedDryAt = -1;
             if (link.inFlight() > 0 && now - link.lastPieceNanos > stall) {
                 drop(link, "stalled: no piece for " + tuning.stallTimeout().toSeconds() + " s", true);
                 continue;
@@ -632,6 +749,21 @@ final class TaskRun implements TaskHandle {
             }
         }
         fillRequests();
+    }
+
+    /** Since when (nanoTime) the node has had no supernode during this task; -1 while it has one. */
+    private long noSupernodeSince = -1;
+
+    /** Falls back to the source (or fails) once the node has had no supernode for the fallback wait. */
+    private void watchSupernode(long now) {
+        if (!isActive() || node.control().isRegistered()) {
+            noSupernodeSince = -1;
+            return;
+        }
+        if (noSupernodeSince < 0) noSupernodeSince = now;
+        Duration wait = node.config().sourceFallbackAfter();
+        long waitNanos = (wait == null ? PeerConfig.DEFAULT_SOURCE_FALLBACK_AFTER : wait).toNanos();
+        if (now - noSupernodeSince >= waitNanos) withoutSupernode();
     }
 
     private void reportProgress() {
@@ -650,25 +782,29 @@ final class TaskRun implements TaskHandle {
         Manifest manifest = new Manifest(size, pieceSize, hashes, contentId);
         StoredContent partial = content;
         TargetWriter w = writer;
-        node.blocking().execute(() -> {
-            StoredContent done;
-            try {
-                done = node.store().complete(partial, manifest);
-                node.upload().replaceContent(taskId, done);
-            } catch (IOException | RuntimeException e) {
-                loop.execute(() -> fail("cannot complete the piece store entry: " + describe(e), false));
-                return;
-            }
-            try {
-                if (w != null) w.commit();
-                loop.execute(() -> {
-                    content = done;
-                    succeed();
-                });
-            } catch (IOException | RuntimeException e) {
-                loop.execute(() -> fail("cannot write target " + spec.target() + ": " + describe(e), false));
-            }
-        });
+        node.blocking().execute(() -> completeAndExport(partial, w, manifest));
+    }
+
+    /** Moves the verified content into the content-addressed store, commits the target, reports. On a blocking thread. */
+    private void completeAndExport(StoredContent partial, TargetWriter w, Manifest manifest) {
+        StoredContent done;
+        pin(PieceStore.contentEntry(manifest.contentId()));
+        try {
+            done = node.store().complete(partial, manifest);
+            node.upload().replaceContent(taskId, done);
+        } catch (IOException | RuntimeException e) {
+            loop.execute(() -> fail("cannot complete the piece store entry: " + describe(e), false));
+            return;
+        }
+        try {
+            if (w != null) w.commit();
+            loop.execute(() -> {
+                content = done;
+                succeed();
+            });
+        } catch (IOException | RuntimeException e) {
+            loop.execute(() -> fail("cannot write target " + spec.target() + ": " + describe(e), false));
+        }
     }
 
     /** Exports a complete content to the target (off the event loop) and reports success. */
@@ -694,6 +830,7 @@ final class TaskRun implements TaskHandle {
     private void succeed() {
         state = State.SUCCEEDED;
         stopTimer();
+        releasePins();
         reportProgress();
         node.control().send(new Frame.Result(taskId, true, contentId, spec.target() == null ? "stored" : "exported to " + spec.target(), fromSource));
         result.complete(new TaskResult(taskId, node.nodeId(), true, contentId, size,
@@ -715,6 +852,7 @@ final class TaskRun implements TaskHandle {
                 // the partial stays on disk for a later resume
             }
         }
+        releasePins();
         log.info("task {} failed on {}: {}", taskId, node.nodeId(), reason);
         node.control().send(new Frame.Result(taskId, false, "", reason, false));
         result.complete(new TaskResult(taskId, node.nodeId(), false, null, size, reason, fromSource, stats()));

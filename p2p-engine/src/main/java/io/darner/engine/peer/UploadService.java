@@ -100,6 +100,13 @@ public final class UploadService implements AutoCloseable {
         }
     }
 
+    /** Stops serving every task whose content is {@code content} (it is being dropped from the store). */
+    public void withdrawContent(StoredContent content) {
+        for (Servable s : List.copyOf(servables.values())) {
+            if (s.content == content) withdraw(s.taskId);
+        }
+    }
+
     public void announce(String taskId, int index) {
         Servable s = servables.get(taskId);
         if (s != null) s.announce(index);

@@ -14,9 +14,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -26,21 +38,157 @@ import java.util.stream.Stream;
  */
 public final class PieceStore {
     private static final String META = "meta";
+    private static final String PARTIAL = "partial";
+    private static final String CONTENT = "content";
     private final Path root;
     private final Path partialDir;
     private final Path contentDir;
+    private final Clock clock;
+    /** Entry name → pins held on it; guarded by this. */
+    private final Map<String, Integer> pins = new HashMap<>();
+    /** Entry name → contents open on it; guarded by this. */
+    private final Map<String, Set<StoredContent>> open = new HashMap<>();
+    private final List<Consumer<StoredContent>> evictListeners = new CopyOnWriteArrayList<>();
 
-    private PieceStore(Path root) {
+    /**
+     * A cache entry: a whole content ({@code content/ID}) or a partial download
+     * ({@code partial/TASK}), its bytes on disk and when it was last used.
+     */
+    public record Entry(String name, long bytes, Instant lastUsed) {}
+
+    /** Keeps an entry from the garbage collector until closed; closing counts as a use of it. */
+    public interface Pin extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private PieceStore(Path root, Clock clock) {
         this.root = root;
-        this.partialDir = root.resolve("partial");
-        this.contentDir = root.resolve("content");
+        this.partialDir = root.resolve(PARTIAL);
+        this.contentDir = root.resolve(CONTENT);
+        this.clock = clock;
     }
 
     public static PieceStore open(Path root) throws IOException {
-        PieceStore store = new PieceStore(root.toAbsolutePath().normalize());
+        return open(root, Clock.systemUTC());
+    }
+
+    /** @param clock what "last used" and TTLs are measured with */
+    public static PieceStore open(Path root, Clock clock) throws IOException {
+        PieceStore store = new PieceStore(root.toAbsolutePath().normalize(), clock);
         Files.createDirectories(store.partialDir);
         Files.createDirectories(store.contentDir);
         return store;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    public static String partialEntry(String taskId) {
+        return PARTIAL + "/" + taskId;
+    }
+
+    public static String contentEntry(String contentId) {
+        return CONTENT + "/" + contentId;
+    }
+
+    /** Pins an entry (it may not exist yet): the garbage collector leaves it alone until the pin is closed. */
+    public Pin pin(String entry) {
+        synchronized (this) {
+            pins.merge(entry, 1, Integer::sum);
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (!released.compareAndSet(false, true)) return;
+            synchronized (this) {
+                pins.computeIfPresent(entry, (k, n) -> n == 1 ? null : n - 1);
+            }
+            touch(entry);
+        };
+    }
+
+    /** Records a use of an entry now. */
+    public void touch(String entry) {
+        try {
+            Files.setLastModifiedTime(root.resolve(entry), FileTime.from(clock.instant()));
+        } catch (IOException ignored) {
+            // the entry is gone (or was never written): nothing to record
+        }
+    }
+
+    /** Called with each open content the garbage collector drops, before it is closed and deleted. */
+    public void onEvict(Consumer<StoredContent> listener) {
+        evictListeners.add(listener);
+    }
+
+    private String entryName(Path dir) {
+        return root.relativize(dir).toString().replace('\\', '/');
+    }
+
+    private synchronized StoredContent track(StoredContent c) {
+        c.ownedBy(this);
+        open.computeIfAbsent(entryName(c.dir()), k -> new HashSet<>()).add(c);
+        return c;
+    }
+
+    synchronized void untrack(StoredContent c) {
+        Set<StoredContent> set = open.get(entryName(c.dir()));
+        if (set != null && set.remove(c) && set.isEmpty()) open.remove(entryName(c.dir()));
+    }
+
+    /** Every entry on disk, with its size and last use (the later of its recorded use and its last piece served). */
+    public List<Entry> entries() throws IOException {
+        List<Entry> out = new ArrayList<>();
+        for (Path base : List.of(contentDir, partialDir)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(base)) {
+                for (Path dir : ds) {
+                    if (!Files.isDirectory(dir)) continue;
+                    long bytes = 0;
+                    try (Stream<Path> files = Files.list(dir)) {
+                        for (Path f : (Iterable<Path>) files::iterator) {
+                            if (Files.isRegularFile(f)) bytes += Files.size(f);
+                        }
+                    }
+                    long used = Files.getLastModifiedTime(dir).toMillis();
+                    synchronized (this) {
+                        for (StoredContent c : open.getOrDefault(entryName(dir), Set.of())) used = Math.max(used, c.lastServedMillis());
+                    }
+                    out.add(new Entry(entryName(dir), bytes, Instant.ofEpochMilli(used)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Pinned, or served to a peer within {@link CachePolicy#SERVING_GRACE} of {@code now}. */
+    public synchronized boolean inUse(String entry, Instant now) {
+        if (pins.containsKey(entry)) return true;
+        long graceStart = now.toEpochMilli() - CachePolicy.SERVING_GRACE.toMillis();
+        for (StoredContent c : open.getOrDefault(entry, Set.of())) {
+            if (c.lastServedMillis() > graceStart) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Drops an entry unless it is in use: its open contents are handed to the eviction listeners
+     * and closed, then its directory is deleted (under the store's lock, so a pin taken now
+     * either keeps the entry or finds it gone).
+     *
+     * @return whether the entry was dropped
+     */
+    synchronized boolean evict(String entry, Instant now) throws IOException {
+        if (inUse(entry, now)) return false;
+        Set<StoredContent> contents = open.remove(entry);
+        if (contents != null) {
+            for (StoredContent c : contents) {
+                for (Consumer<StoredContent> l : evictListeners) l.accept(c);
+                c.close();
+            }
+        }
+        deleteTree(root.resolve(entry));
+        return true;
     }
 
     public Path root() {
@@ -79,7 +227,7 @@ public final class PieceStore {
         FileChannel data = FileChannel.open(dir.resolve(StoredContent.DATA), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel map = FileChannel.open(dir.resolve(StoredContent.PIECES), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         if (map.size() < count) map.write(ByteBuffer.allocate((int) (count - map.size())), map.size());
-        return new StoredContent(dir, size, pieceSize, data, map, claimed, null);
+        return track(new StoredContent(dir, size, pieceSize, data, map, claimed, null));
     }
 
     /** The content with this id, when the store holds all of it. */
@@ -96,7 +244,8 @@ public final class PieceStore {
         }
         FileChannel data = FileChannel.open(dir.resolve(StoredContent.DATA), StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel map = FileChannel.open(dir.resolve(StoredContent.PIECES), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return Optional.of(new StoredContent(dir, manifest.size(), manifest.pieceSize(), data, map, new BitSet(), manifest));
+        touch(contentEntry(contentId));
+        return Optional.of(track(new StoredContent(dir, manifest.size(), manifest.pieceSize(), data, map, new BitSet(), manifest)));
     }
 
     /**
@@ -120,9 +269,12 @@ public final class PieceStore {
             }
             deleteTree(to);
         }
+        untrack(partial);
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         partial.movedTo(to);
         partial.setManifest(manifest);
+        track(partial);
+        touch(contentEntry(manifest.contentId()));
         return partial;
     }
 

@@ -34,6 +34,10 @@ public final class StoredContent implements AutoCloseable {
     private final AtomicBitSet verified;
     private final BitSet claimed;
     private volatile Manifest manifest;
+    /** The store that opened this content (it tracks open contents for its garbage collector). */
+    private volatile PieceStore owner;
+    /** When (the store clock's millis) a piece of this content was last handed out to a peer; 0: never. */
+    private volatile long lastServedMillis;
 
     StoredContent(Path dir, long size, int pieceSize, FileChannel data, FileChannel pieceMap, BitSet claimed, Manifest manifest) {
         this.dir = dir;
@@ -60,6 +64,8 @@ public final class StoredContent implements AutoCloseable {
     public boolean isComplete() { return manifest != null; }
     public Manifest manifest() { return manifest; }
     Path dir() { return dir; }
+    void ownedBy(PieceStore store) { this.owner = store; }
+    long lastServedMillis() { return lastServedMillis; }
     void movedTo(Path newDir) { this.dir = newDir; }
 
     /** @return whether an earlier run left this piece on disk (not yet re-checked) */
@@ -123,6 +129,8 @@ public final class StoredContent implements AutoCloseable {
 
     /** A zero-copy region of piece {@code index}, {@code offset} bytes in, {@code length} long. */
     public SharedFileRegion region(int index, int offset, int length) {
+        PieceStore o = owner;
+        if (o != null) lastServedMillis = o.clock().millis();
         return new SharedFileRegion(data, (long) index * pieceSize + offset, length);
     }
 
@@ -177,6 +185,8 @@ public final class StoredContent implements AutoCloseable {
             data.close();
         } finally {
             pieceMap.close();
+            PieceStore o = owner;
+            if (o != null) o.untrack(this);
         }
     }
 }

@@ -160,6 +160,11 @@ final class Scheduler implements Seed.Listener {
             TaskEntry t = state.tasks.get(r.taskId());
             if (t == null) return;
             Member m = t.members.get(nodeId);
+            if (m == null && t.submitted != null && t.submitted.targets().contains(nodeId)) {
+                // a node that refused the command never joined: keep its answer for the task listing
+                m = new Member(nodeId);
+                t.members.put(nodeId, m);
+            }
             if (m != null) {
                 m.done = true;
                 m.result = r;
@@ -224,6 +229,22 @@ final class Scheduler implements Seed.Listener {
 
     CompletableFuture<List<String>> nodeIds() {
         return CompletableFuture.supplyAsync(() -> List.copyOf(state.nodes.keySet()), loop);
+    }
+
+    CompletableFuture<List<TaskStatus>> tasks() {
+        return CompletableFuture.supplyAsync(() -> {
+            List<TaskStatus> out = new ArrayList<>();
+            for (TaskEntry t : state.tasks.values()) {
+                List<TaskStatus.Member> members = new ArrayList<>();
+                for (Member m : t.members.values()) {
+                    members.add(new TaskStatus.Member(m.nodeId, m.verifiedBytes, m.done,
+                            m.result == null ? null : m.result.success(), m.result == null ? null : m.result.message()));
+                }
+                out.add(new TaskStatus(t.id, t.source, t.expectedDigest.isEmpty() ? null : t.expectedDigest,
+                        t.size, t.contentId, t.failure, members));
+            }
+            return out;
+        }, loop);
     }
 
     // ------------------------------------------------------------------ seed events

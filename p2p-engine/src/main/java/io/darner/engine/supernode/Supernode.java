@@ -84,6 +84,11 @@ public final class Supernode implements AutoCloseable {
         return scheduler.nodeIds();
     }
 
+    /** A snapshot of the tasks this supernode knows, oldest first. */
+    public CompletableFuture<List<TaskStatus>> tasks() {
+        return scheduler.tasks();
+    }
+
     /** Piece bytes the seed uploaded to nodes (origin egress toward the swarm). */
     public long seedUploadedBytes() {
         return seedUpload.uploadedBytes();
