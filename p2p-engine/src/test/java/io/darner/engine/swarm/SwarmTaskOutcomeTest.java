@@ -36,4 +36,18 @@ class SwarmTaskOutcomeTest {
             });
         }
     }
+
+    @Test
+    void aSourceThatFailsAtOnceStillGivesEveryTargetItsOutcomeWithTheCause() throws Exception {
+        try (TestSwarm swarm = new TestSwarm(dir, 0)) {
+            swarm.addNode("node-1");
+            Path missing = dir.resolve("not-there.bin");
+            SwarmTask t = swarm.supernode.submit(TaskSpec.of(missing.toUri().toString(), null, null), Map.of("node-1", dir.resolve("out.bin")))
+                    .get(10, TimeUnit.SECONDS);
+            Map<String, SwarmTask.NodeOutcome> outcomes = t.outcomes().get(30, TimeUnit.SECONDS);
+            assertThat(outcomes.get("node-1").success()).isFalse();
+            assertThat(outcomes.get("node-1").message()).contains("not-there.bin");
+            assertThat(dir.resolve("out.bin")).doesNotExist();
+        }
+    }
 }
