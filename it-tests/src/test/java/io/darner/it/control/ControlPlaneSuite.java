@@ -41,7 +41,8 @@ abstract class ControlPlaneSuite {
 
     @BeforeAll
     void start() throws Exception {
-        cp = new ControlPlane(database()).startServer();
+        cp = new ControlPlane(database()); // assigned first: @AfterAll stops whatever started, even if startup fails
+        cp.startServer();
         cp.agent("node-a", "--download-rate", "16MB/s");
         cp.agent("node-b", "--download-rate", "16MB/s");
         cp.agent("node-c", "--download-rate", "2MB/s");
