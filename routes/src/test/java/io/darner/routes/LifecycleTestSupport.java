@@ -128,11 +128,11 @@ abstract class LifecycleTestSupport extends CamelTestSupport {
 
     /** A task as fan-out leaves it: RUNNING, every node handed out (RUNNING). */
     protected String runningTask(String digest, String... nodeIds) {
-        return runningTask("file:///nowhere/app.bin", digest, nodeIds);
+        return runningTaskOf("file:///nowhere/app.bin", digest, nodeIds);
     }
 
     /** A RUNNING task of {@code source} as fan-out leaves it (not held by this process: {@link LifecycleHarness#active} knows nothing of it). */
-    protected String runningTask(String source, String digest, String... nodeIds) {
+    protected String runningTaskOf(String source, String digest, String... nodeIds) {
         String id = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
         List<NodeRef> refs = java.util.Arrays.stream(nodeIds).map(n -> new NodeRef(n, LifecycleHarness.ROOM)).toList();
