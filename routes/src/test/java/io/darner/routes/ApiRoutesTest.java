@@ -1,6 +1,11 @@
 package io.darner.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.darner.engine.api.TaskResult;
+import io.darner.engine.api.TaskSpec;
+import io.darner.engine.peer.PeerNode;
+import io.darner.processors.store.NodeState;
+import io.darner.processors.store.TaskState;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,6 +144,29 @@ class ApiRoutesTest extends LifecycleTestSupport {
         assertThat(stopped.json().get("cause").asText()).isEqualTo("stopped by alice");
         assertThat(stopped.json().get("nodes").get(0).get("state").asText()).isEqualTo("STOPPED");
         assertThat(call("DELETE", "/api/v1/tasks/" + id, null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void stoppingARunningTaskCancelsItsAgents() throws Exception {
+        PeerNode slow = h.peer("slow", LifecycleHarness.ROOM, 256 * 1024);
+        Path src = h.sourceFile("big.bin", 8 * 1024 * 1024);
+        String digest = LifecycleHarness.digest(src);
+        // the first progress report: the node has joined the swarm and is downloading
+        NotifyBuilder downloading = new NotifyBuilder(context).fromRoute("track").whenDone(1).create();
+        String id = createTask(taskJson(LifecycleHarness.url(src), digest, "slow"));
+        await(downloading, "the node reported progress");
+        assertThat(task(id).state()).isEqualTo(TaskState.RUNNING);
+
+        InMemoryRest.Response stopped = call("POST", "/api/v1/tasks/" + id + "/stop", null);
+        assertThat(stopped.status()).isEqualTo(200);
+        assertThat(stopped.json().get("state").asText()).isEqualTo("STOPPED");
+        TaskResult onNode = slow.task(TaskSpec.of(LifecycleHarness.url(src), digest, null).taskId()).orElseThrow()
+                .result().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(onNode.success()).isFalse();
+        assertThat(onNode.message()).startsWith("cancelled: stopped by alice");
+        assertThat(Files.exists(h.targetOf("slow"))).as("no partial file at the target").isFalse();
+        assertThat(task(id).state()).isEqualTo(TaskState.STOPPED);
+        assertThat(nodes(id).get("slow").state()).isEqualTo(NodeState.STOPPED);
     }
 
     @Test

@@ -199,8 +199,13 @@ final class LifecycleHarness implements AutoCloseable {
 
     /** Starts a node of {@code room} and waits until its supernode registered it. */
     PeerNode peer(String nodeId, String room) throws Exception {
+        return peer(nodeId, room, 0);
+    }
+
+    /** A node whose downloads are capped at {@code downloadBytesPerSecond} (0: none), for tasks that must still run when a test acts. */
+    PeerNode peer(String nodeId, String room, long downloadBytesPerSecond) throws Exception {
         PeerConfig pc = new PeerConfig(nodeId, room, dir.resolve("nodes").resolve(nodeId), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                List.of(supernodes.get(room).controlAddress()), SECRET, 0, 0, 0, null).withoutSourceFallback();
+                List.of(supernodes.get(room).controlAddress()), SECRET, 0, downloadBytesPerSecond, 0, null).withoutSourceFallback();
         Files.createDirectories(targetOf(nodeId).getParent()); // the agent writes into an existing folder
         PeerNode n = PeerNode.start(pc, transport);
         peers.put(nodeId, n);
@@ -246,12 +251,9 @@ final class LifecycleHarness implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        long t0 = System.nanoTime();
         for (PeerNode p : peers.values()) p.close();
         for (Supernode s : supernodes.values()) s.close();
-        long t1 = System.nanoTime();
         transport.close();
-        System.out.println("TIMING close supernodes " + (t1 - t0) / 1_000_000 + " transport " + (System.nanoTime() - t1) / 1_000_000);
         try {
             db.jdbc().execute("shutdown");
         } catch (RuntimeException ignored) {

@@ -47,11 +47,8 @@ abstract class LifecycleTestSupport extends CamelTestSupport {
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
-        long t0 = System.nanoTime();
         CamelContext c = super.createCamelContext();
-        long t1 = System.nanoTime();
         h = new LifecycleHarness(options());
-        System.out.println("TIMING context " + (t1 - t0) / 1_000_000 + " harness " + (System.nanoTime() - t1) / 1_000_000);
         h.bind(c);
         adminToken = h.tokenFor("alice", Principal.ADMIN);
         viewerToken = h.tokenFor("victor", Principal.VIEWER);

@@ -1,6 +1,8 @@
 package io.darner.routes;
 
 import org.apache.camel.Route;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +22,25 @@ class RouteIdsTest extends LifecycleTestSupport {
                 .map(l -> l.substring(l.lastIndexOf('/') + 1, l.length() - ".yaml".length())).toList();
         assertThat(files).containsExactlyElementsOf(LIFECYCLE);
         List<String> ids = context.getRoutes().stream().map(Route::getRouteId).toList();
-        System.out.println("ROUTES " + ids);
-        System.out.println("REST " + h.rest.bound());
         assertThat(ids).containsAll(LIFECYCLE);
+    }
+
+    @Test
+    void entryRoutesAnswerErrorsAndStepsPassThemBack() throws Exception {
+        start();
+        ModelCamelContext model = (ModelCamelContext) context;
+        for (Route r : context.getRoutes()) {
+            RouteDefinition d = model.getRouteDefinition(r.getRouteId());
+            boolean entry = r.getRouteId().startsWith("api-") || List.of("fan-out", "track", "reconcile").contains(r.getRouteId());
+            if (entry) {
+                assertThat(d.getRouteConfigurationId()).as(r.getRouteId()).isEqualTo(ErrorRoutes.ID);
+            } else {
+                assertThat(d.getRouteConfigurationId()).as(r.getRouteId()).isNotEqualTo(ErrorRoutes.ID);
+            }
+        }
+        // a step's failure reaches the entry route, which answers it once
+        InMemoryRest.Response r = call("POST", "/api/v1/tasks", "{\"source\":\"ftp://o/a\",\"target\":\"/a\",\"nodes\":[{\"id\":\"n1\"}]}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("field").asText()).isEqualTo("source");
     }
 }

@@ -48,6 +48,24 @@ class TrackRouteTest extends LifecycleTestSupport {
     }
 
     @Test
+    void aVerifiedNodeShowsAllItsBytes() throws Exception {
+        start();
+        h.peer("n1");
+        h.peer("n2");
+        h.peer("n3");
+        Path src = h.sourceFile("app.bin", 600_000);
+        NotifyBuilder finished = whenTasksFinished(1);
+        String id = createTask(taskJson(LifecycleHarness.url(src), null, "n1", "n2", "n3"));
+        await(finished, "the task finished");
+        assertThat(task(id).state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(nodes(id).values()).allSatisfy(n -> {
+            assertThat(n.state()).isEqualTo(NodeState.VERIFIED);
+            assertThat(n.sizeBytes()).as("%s: size", n.nodeId()).isEqualTo(600_000L);
+            assertThat(n.verifiedBytes()).as("%s: its last progress was tracked before its outcome", n.nodeId()).isEqualTo(600_000L);
+        });
+    }
+
+    @Test
     void aReportTrackCannotReadIsAnsweredAndTheNextOneStillCounts() throws Exception {
         start();
         String id = runningTask(null, "n1");
