@@ -122,7 +122,9 @@ class ApiRoutesTest extends LifecycleTestSupport {
         assertThat(copyId).isNotEqualTo(id);
         assertThat(copy.json().get("copiedFrom").asText()).isEqualTo(id);
         await(again, "the copy finished");
-        assertThat(call("GET", "/api/v1/tasks/" + copyId, null).json().get("state").asText()).isEqualTo("SUCCEEDED");
+        JsonNode copied = call("GET", "/api/v1/tasks/" + copyId, null).json();
+        // (its nodes already hold the content: the engine reports no progress, so no bytes show; see the route-tests report)
+        assertThat(copied.get("state").asText()).isEqualTo("SUCCEEDED");
 
         assertThat(call("DELETE", "/api/v1/tasks/" + id, null).status()).isEqualTo(204);
         assertError(call("GET", "/api/v1/tasks/" + id, null), 404, "id");
