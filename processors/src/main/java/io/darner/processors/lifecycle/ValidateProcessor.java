@@ -10,6 +10,7 @@ import io.darner.processors.store.ClusterStore.NodeRef;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -120,18 +121,23 @@ public final class ValidateProcessor implements Processor {
     private static Long rate(Object rate) {
         if (rate == null) return null;
         long bytes = parseRate(rate);
-        if (bytes > MAX_RATE) {
-            throw ApiException.badRequest("rate", "rate " + rate + " is above 400Gbit/s, more than any node link carries",
-                    "give a real limit such as \"50MB/s\", or leave it out for no task limit");
-        }
+        if (bytes > MAX_RATE) throw absurd(rate);
         return bytes;
+    }
+
+    private static ApiException absurd(Object rate) {
+        return ApiException.badRequest("rate", "rate " + rate + " is above 400Gbit/s, more than any node link carries",
+                "give a real limit such as \"50MB/s\", or leave it out for no task limit");
     }
 
     private static long parseRate(Object rate) {
         try {
             if (rate instanceof Number n) {
-                if (n.doubleValue() != Math.rint(n.doubleValue())) throw new IllegalArgumentException("rate " + n + " is not a whole number of bytes per second");
-                return Rate.parse(Long.toString(n.longValue())).bytesPerSecond();
+                // exactly as sent: a JSON integer beyond long arrives as a BigInteger, whose longValue() keeps only the low 64 bits
+                BigDecimal exact = new BigDecimal(n.toString());
+                if (exact.stripTrailingZeros().scale() > 0) throw new IllegalArgumentException("rate " + n + " is not a whole number of bytes per second");
+                if (exact.compareTo(BigDecimal.valueOf(MAX_RATE)) > 0) throw absurd(rate);
+                return Rate.parse(exact.toBigInteger().toString()).bytesPerSecond();
             }
             if (rate instanceof String s) return Rate.parse(s).bytesPerSecond();
         } catch (IllegalArgumentException e) {
