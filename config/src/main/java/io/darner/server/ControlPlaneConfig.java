@@ -30,6 +30,7 @@ import io.darner.processors.store.TaskStore;
 import io.darner.processors.store.UserStore;
 import io.darner.routes.ApiRoutes;
 import io.darner.routes.ErrorRoutes;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -132,6 +133,13 @@ public class ControlPlaneConfig {
     }
 
     // ---- the REST API and the error handling route configuration
+
+    @Bean
+    FilterRegistrationBean<OpenApiAuthFilter> openApiAuthFilter(UserStore users) {
+        FilterRegistrationBean<OpenApiAuthFilter> r = new FilterRegistrationBean<>(new OpenApiAuthFilter(users));
+        r.addUrlPatterns(OpenApiAuthFilter.PATH);
+        return r;
+    }
 
     @Bean
     ErrorRoutes errorRoutes() { return new ErrorRoutes(); }
