@@ -8,6 +8,7 @@ import org.apache.camel.model.rest.VerbDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.util.ArrayList;
@@ -120,6 +121,16 @@ class AuthRestTest extends RestTestBase {
         Res r = get("/openapi.json", admin());
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.raw().headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("Authorization"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/health", "/auth/me", "/tasks", "/tasks/no-such-task", "/openapi.json"})
+    void responsesDoNotEchoRequestHeaders(String path) {
+        Res r = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + path))
+                .header("authorization", "Bearer " + admin()).header("X-Probe", "echo-probe").GET());
+        assertThat(r.status()).as(r.toString()).isIn(200, 404);
+        assertThat(r.raw().headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("Authorization") || h.equalsIgnoreCase("X-Probe"));
+        assertThat(r.raw().headers().map().values()).noneMatch(v -> v.toString().contains(admin()) || v.toString().contains("echo-probe"));
     }
 
     // ---- health and login

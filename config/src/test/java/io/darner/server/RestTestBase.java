@@ -195,17 +195,24 @@ abstract class RestTestBase {
         return r.json();
     }
 
-    /** Polls GET /tasks/{id} until {@code done} holds, at most {@code within}; returns the last view. */
+    /**
+     * Polls GET /tasks/{id} until {@code done} holds, at most {@code within}; returns that view.
+     * A task that finishes without {@code done} holding fails at once.
+     */
     JsonNode awaitTask(String id, Duration within, Predicate<JsonNode> done) {
         AtomicReference<JsonNode> last = new AtomicReference<>();
         try {
             Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
                 last.set(task(id));
-                return done.test(last.get());
+                return done.test(last.get()) || finished(last.get());
             });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("task " + id + " did not reach the expected state within " + within + "; last view: " + last.get()
                     + "; events: " + get("/tasks/" + id + "/events", admin()).body(), e);
+        }
+        if (!done.test(last.get())) {
+            throw new AssertionError("task " + id + " ended without reaching the expected state: " + last.get()
+                    + "; events: " + get("/tasks/" + id + "/events", admin()).body());
         }
         return last.get();
     }
