@@ -36,7 +36,8 @@ public final class Json {
             if (value == null) throw ApiException.badRequest(BODY, "the request body is JSON null", "send a JSON object");
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw ApiException.badRequest(e.getPropertyName(), "unknown field '" + e.getPropertyName() + "'",
+            String field = path(e) == null ? e.getPropertyName() : path(e); // nested: e.g. nodes[0].rack
+            throw ApiException.badRequest(field, "unknown field '" + field + "'",
                     "remove it; known fields: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } catch (MismatchedInputException e) {
             String field = path(e) == null ? BODY : path(e);
