@@ -177,9 +177,31 @@ class BadInputRestTest extends RestTestBase {
     }
 
     @Test
+    void unknownFieldsOfANode() {
+        JsonNode body = refusedCreate(with("nodes", List.of(Map.of("id", "n-1", "rack", "r7"))), 400, "nodes[0].rack");
+        assertThat(body.path("fix").asText()).contains("id").contains("room");
+    }
+
+    @Test
     void fieldsOfTheWrongType() {
         refusedCreate(with("nodes", "node-1"), 400, "nodes");
         refusedCreate(with("target", List.of("/a")), 400, "target");
+    }
+
+    @Test
+    void copyOfATaskWhoseClusterWasDeleted() {
+        String cluster = TaskRestTest.unique("gone");
+        assertThat(postJson("/clusters", admin(), Map.of("name", cluster, "nodes", List.of(Map.of("id", "g-1")))).status()).isEqualTo(201);
+        Map<String, Object> req = with("nodes", null);
+        req.put("cluster", cluster);
+        String id = create(req).path("id").asText();
+        assertThat(post("/tasks/" + id + "/stop", admin(), null).status()).isEqualTo(200);
+        assertThat(delete("/clusters/" + cluster, admin()).status()).isEqualTo(204);
+
+        Snapshot before = snapshot();
+        JsonNode body = assertRefused(post("/tasks/" + id + "/copy", admin(), null), 400, "cluster");
+        assertThat(body.path("error").asText()).contains(cluster);
+        assertThat(snapshot()).isEqualTo(before);
     }
 
     // ---- ids and states

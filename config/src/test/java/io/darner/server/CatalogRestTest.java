@@ -128,7 +128,7 @@ class CatalogRestTest extends RestTestBase {
         assertRefused(postJson("/clusters", admin(), Map.of("name", unique("c"))), 400, "nodes");
         assertRefused(postJson("/clusters", admin(), Map.of("name", unique("c"), "nodes", List.of(Map.of("id", "n"), Map.of("id", "n")))), 400, "nodes[1].id");
         assertRefused(postJson("/clusters", admin(), Map.of("name", unique("c"), "nodes", List.of(Map.of("room", "r")))), 400, "nodes[0].id");
-        assertRefused(postJson("/clusters", admin(), Map.of("name", unique("c"), "nodes", List.of(Map.of("id", "n", "rack", "r")))), 400, "rack");
+        assertRefused(postJson("/clusters", admin(), Map.of("name", unique("c"), "nodes", List.of(Map.of("id", "n", "rack", "r")))), 400, "nodes[0].rack");
         assertThat(snapshot()).isEqualTo(before);
     }
 
