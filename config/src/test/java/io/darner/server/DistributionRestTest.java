@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.darner.engine.api.PeerConfig;
+import io.darner.engine.api.TaskHandle;
+import io.darner.engine.api.TaskResult;
+import io.darner.engine.api.TaskSpec;
 import io.darner.engine.net.Transport;
 import io.darner.engine.peer.PeerNode;
 import io.darner.engine.supernode.Supernode;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -211,7 +216,7 @@ class DistributionRestTest extends RestTestBase {
     }
 
     @Test
-    void aRunningTaskCannotBeDeletedButCanBeStopped() {
+    void aRunningTaskCannotBeDeletedButCanBeStopped() throws Exception {
         String id = create(request("/stalled.bin", "rest-peer-1")).path("id").asText();
         awaitTask(id, TASK_WAIT, t -> t.path("state").asText().equals("RUNNING")
                 && t.path("nodes").get(0).path("state").asText().equals("RUNNING"));
@@ -224,10 +229,24 @@ class DistributionRestTest extends RestTestBase {
         assertThat(jdbc.queryForObject("select count(*) from audit_log where action = 'task:delete' and target = ?", Long.class, "task/" + id))
                 .isZero();
 
+        // the node runs it: the engine's task id is derived from the source (and digest)
+        String engineTask = TaskSpec.of(url("/stalled.bin"), null, null).taskId();
+        AtomicReference<TaskHandle> onNode = new AtomicReference<>();
+        Awaitility.await().atMost(TASK_WAIT).until(() -> {
+            peers.get(0).task(engineTask).ifPresent(onNode::set);
+            return onNode.get() != null;
+        });
+        assertThat(onNode.get().result()).isNotDone();
+
         Res stopped = post("/tasks/" + id + "/stop", admin(), null);
         assertThat(stopped.status()).as(stopped.toString()).isEqualTo(200);
         assertThat(stopped.json().path("state").asText()).isEqualTo("STOPPED");
         assertThat(stopped.json().path("nodes").get(0).path("state").asText()).isEqualTo("STOPPED");
+        assertThat(task(id).path("state").asText()).isEqualTo("STOPPED");
+        // and the node cancels
+        TaskResult cancelled = onNode.get().result().get(TASK_WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(cancelled.success()).as(cancelled.toString()).isFalse();
+        assertThat(cancelled.message()).as(cancelled.toString()).contains("stopped by admin");
         assertThat(task(id).path("state").asText()).isEqualTo("STOPPED");
         assertThat(delete("/tasks/" + id, admin()).status()).isEqualTo(204);
     }
