@@ -1,7 +1,6 @@
 package io.darner.processors.api;
 
 import io.darner.engine.manifest.ContentDigest;
-import io.darner.engine.source.Sources;
 import io.darner.processors.ApiException;
 import io.darner.processors.Json;
 import io.darner.processors.Props;
@@ -34,11 +33,7 @@ public final class FileVersionApi {
             throw ApiException.badRequest("version", "version is missing or not valid", "use letters, digits, '.', '_', '+' or '-' (at most 64)");
         }
         if (r.source() == null) throw ApiException.badRequest("source", "source is missing", "give the URL the file is fetched from");
-        try {
-            Sources.of(r.source());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("source", e.getMessage(), "use an absolute http://, https:// or file:// URL");
-        }
+        ValidateProcessor.source(r.source());
         String digest = null;
         if (r.digest() != null) {
             try {

@@ -27,6 +27,8 @@ public final class ValidateProcessor implements Processor {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
     public static final Pattern FILE_REF = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._/-]{0,127})@([A-Za-z0-9][A-Za-z0-9._+-]{0,63})");
+    /** Longest source URL (the store's column). */
+    public static final int MAX_URL = 2048;
     /** Clock skew tolerated on a start time. */
     private static final long PAST_TOLERANCE_MS = 5_000;
     /** 400 Gbit/s: a per-task limit above any node link is a mistake. */
@@ -49,14 +51,7 @@ public final class ValidateProcessor implements Processor {
                     "set 'source' to an http(s):// or file:// URL, or 'file' to a registered file version such as app@1.2");
         }
         String source = null;
-        if (r.source() != null) {
-            try {
-                Sources.of(r.source());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("source", e.getMessage(), "use an absolute http://, https:// or file:// URL");
-            }
-            source = r.source();
-        }
+        if (r.source() != null) source = source(r.source());
         if (r.file() != null && !FILE_REF.matcher(r.file()).matches()) {
             throw ApiException.badRequest("file", "file '" + r.file() + "' is not of the form name@version", "e.g. \"file\": \"app-package@1.4.2\"");
         }
@@ -105,6 +100,19 @@ public final class ValidateProcessor implements Processor {
             }
         }
         return new TaskDraft(source, r.file(), digest, target, r.cluster(), nodes, rate, startAt, null);
+    }
+
+    /** A source URL the engine can fetch and the store can hold, or a 400 naming 'source'. */
+    public static String source(String url) {
+        if (url.length() > MAX_URL) {
+            throw ApiException.badRequest("source", "source is longer than " + MAX_URL + " characters", "use a shorter URL");
+        }
+        try {
+            Sources.of(url);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("source", e.getMessage(), "use an absolute http://, https:// or file:// URL");
+        }
+        return url;
     }
 
     private static String target(String t) {
