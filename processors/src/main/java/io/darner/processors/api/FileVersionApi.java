@@ -27,7 +27,7 @@ public final class FileVersionApi {
         FileRequest r = Json.read(exchange, FileRequest.class);
         // each part checked on its own (with a valid other half), so that the error names the part at fault
         if (r.name() == null || !ValidateProcessor.FILE_REF.matcher(r.name() + "@1").matches()) {
-            throw ApiException.badRequest("name", "file name is missing or not valid", "use letters, digits, '.', '_', '/' or '-' (at most 128)");
+            throw ApiException.badRequest("name", "file name is missing or not valid", "use letters, digits, '.', '_' or '-' (at most 128)");
         }
         if (r.version() == null || !ValidateProcessor.FILE_REF.matcher("a@" + r.version()).matches()) {
             throw ApiException.badRequest("version", "version is missing or not valid", "use letters, digits, '.', '_', '+' or '-' (at most 64)");

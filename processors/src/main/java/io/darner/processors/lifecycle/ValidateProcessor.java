@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 public final class ValidateProcessor implements Processor {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
-    public static final Pattern FILE_REF = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._/-]{0,127})@([A-Za-z0-9][A-Za-z0-9._+-]{0,63})");
+    /** name@version; no '/' in a name: GET and DELETE /api/v1/files/{name}/{version} could not address it. */
+    public static final Pattern FILE_REF = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,127})@([A-Za-z0-9][A-Za-z0-9._+-]{0,63})");
     /** Longest source URL (the store's column). */
     public static final int MAX_URL = 2048;
     /** Clock skew tolerated on a start time. */
