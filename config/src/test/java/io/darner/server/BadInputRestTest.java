@@ -88,6 +88,12 @@ class BadInputRestTest extends RestTestBase {
     }
 
     @Test
+    void aUrlLongerThanTheStoreHolds() {
+        JsonNode body = refusedCreate(with("source", "http://origin.example/" + "a".repeat(2048)), 400, "source");
+        assertThat(body.path("error").asText()).contains("2048");
+    }
+
+    @Test
     void bothSourceAndFile() {
         refusedCreate(with("file", "app@1.0"), 400, "source");
     }

@@ -75,6 +75,9 @@ class CatalogRestTest extends RestTestBase {
         assertRefused(postJson("/files", admin(), Map.of("version", "1", "source", "https://o/a")), 400, "name");
         assertRefused(postJson("/files", admin(), Map.of("name", "x", "source", "https://o/a")), 400, "version");
         assertRefused(postJson("/files", admin(), Map.of("name", "x", "version", "1")), 400, "source");
+        assertRefused(postJson("/files", admin(), Map.of("name", "x", "version", "1", "source", "https://o/" + "a".repeat(2048))), 400, "source");
+        // GET and DELETE /files/{name}/{version} could not address a name with a '/'
+        assertRefused(postJson("/files", admin(), Map.of("name", "team/app", "version", "1", "source", "https://o/a")), 400, "name");
         assertRefused(postJson("/files", admin(), Map.of("name", "x", "version", "1", "source", "ftp://o/a")), 400, "source");
         assertRefused(postJson("/files", admin(), Map.of("name", "x", "version", "1", "source", "https://o/a", "digest", "sha1:abc")), 400, "digest");
         assertRefused(postJson("/files", admin(), Map.of("name", "x", "version", "1", "source", "https://o/a", "sizeBytes", -1)), 400, "sizeBytes");
