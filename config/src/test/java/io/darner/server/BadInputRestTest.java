@@ -54,6 +54,17 @@ class BadInputRestTest extends RestTestBase {
     }
 
     @Test
+    void aClusterWhoseRoomNoSupernodeServes() {
+        String cluster = TaskRestTest.unique("far");
+        assertThat(postJson("/clusters", admin(), Map.of("name", cluster, "nodes", List.of(Map.of("id", "f-1", "room", "moon")))).status())
+                .isEqualTo(201);
+        Map<String, Object> req = with("nodes", null);
+        req.put("cluster", cluster);
+        JsonNode body = refusedCreate(req, 400, "cluster");
+        assertThat(body.path("error").asText()).contains("moon");
+    }
+
+    @Test
     void emptyNodeList() {
         refusedCreate(with("nodes", List.of()), 400, "nodes");
     }
@@ -112,6 +123,17 @@ class BadInputRestTest extends RestTestBase {
     void digestNotSha256And64Hex(String digest) {
         JsonNode body = refusedCreate(with("digest", digest), 400, "digest");
         assertThat(body.path("error").asText()).contains("sha256:");
+    }
+
+    @Test
+    void aDigestOtherThanTheFileVersions() {
+        String file = TaskRestTest.unique("pinned");
+        assertThat(postJson("/files", admin(), Map.of("name", file, "version", "1", "source", "https://origin.example/p",
+                "digest", "sha256:" + "11".repeat(32))).status()).isEqualTo(201);
+        Map<String, Object> req = with("source", null);
+        req.put("file", file + "@1");
+        req.put("digest", "sha256:" + "22".repeat(32));
+        refusedCreate(req, 400, "digest");
     }
 
     @ParameterizedTest
