@@ -3,16 +3,17 @@ package io.darner.server;
 import io.darner.processors.store.AuditStore;
 import io.darner.processors.store.Principal;
 import io.darner.processors.store.UserStore;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
  * At first start (no users yet) creates the administrator {@code admin}. Its password is the
- * configured one, or a random one printed once here — never a fixed default.
+ * configured one, or a random one printed once here — never a fixed default. It runs once every
+ * bean (the database migration among them) exists and before the web server and the routes
+ * start, so that the first login the API answers already finds the administrator.
  */
 @Component
-class BootstrapAdmin implements ApplicationRunner {
+class BootstrapAdmin implements SmartInitializingSingleton {
     private final UserStore users;
     private final AuditStore audit;
     private final DarnerProperties props;
@@ -24,7 +25,7 @@ class BootstrapAdmin implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         if (users.count() > 0) return;
         String configured = props.getBootstrap().getAdminPassword();
         boolean random = configured == null || configured.isEmpty();
