@@ -30,6 +30,9 @@ import io.darner.processors.store.TaskStore;
 import io.darner.processors.store.UserStore;
 import io.darner.routes.ApiRoutes;
 import io.darner.routes.ErrorRoutes;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.spi.ComponentCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -132,6 +135,19 @@ public class ControlPlaneConfig {
     }
 
     // ---- the REST API and the error handling route configuration
+
+    /** HTTP responses carry no message headers (see {@link ResponseHeaderFilter}). */
+    @Bean
+    ComponentCustomizer responseHeaderFilter() {
+        return ComponentCustomizer.builder(PlatformHttpComponent.class).build(c -> c.setHeaderFilterStrategy(new ResponseHeaderFilter()));
+    }
+
+    @Bean
+    FilterRegistrationBean<OpenApiAuthFilter> openApiAuthFilter(UserStore users) {
+        FilterRegistrationBean<OpenApiAuthFilter> r = new FilterRegistrationBean<>(new OpenApiAuthFilter(users));
+        r.addUrlPatterns(OpenApiAuthFilter.PATH);
+        return r;
+    }
 
     @Bean
     ErrorRoutes errorRoutes() { return new ErrorRoutes(); }
