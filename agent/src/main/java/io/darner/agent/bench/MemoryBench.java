@@ -54,7 +54,7 @@ final class MemoryBench {
     private final int sizeMiB;
     private final int agentCount;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<Process> processes = new ArrayList<>();
+    private final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     MemoryBench(Path work, int sizeMiB, int agents) {
         this.work = work;
@@ -63,10 +63,14 @@ final class MemoryBench {
     }
 
     Report run() throws Exception {
+        // SIGINT or SIGTERM of the harness must not leave its daemons running
+        Thread hook = new Thread(() -> processes.forEach(Process::destroyForcibly), "darner-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             return measure();
         } finally {
             for (Process p : processes) stop(p);
+            Runtime.getRuntime().removeShutdownHook(hook);
         }
     }
 

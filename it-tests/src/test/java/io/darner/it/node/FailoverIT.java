@@ -53,8 +53,10 @@ class FailoverIT {
     void losing_both_supernodes_sends_agents_to_the_source_unless_forbidden() {
         Path source = TestFiles.random(nodes.dir().resolve("origin/app.bin"), SIZE, 33);
         String digest = TestFiles.sha256(source);
-        Supernode first = nodes.supernode("sn-a");
-        Supernode second = nodes.supernode("sn-b");
+        // a capped seed keeps the swarm from holding every piece between them when the supernodes go,
+        // so the agents cannot finish from each other alone
+        Supernode first = nodes.supernode("sn-a", "--seed-upload-rate", "4MB/s");
+        Supernode second = nodes.supernode("sn-b", "--seed-upload-rate", "4MB/s");
         List<Agent> agents = new ArrayList<>();
         agents.add(nodes.agent("agent-1", List.of(first, second), "--download-rate", "4MB/s"));
         agents.add(nodes.agent("agent-2", List.of(first, second), "--download-rate", "4MB/s"));
