@@ -1,0 +1,145 @@
+package io.darner.server;
+
+import io.darner.engine.net.Transport;
+import io.darner.engine.supernode.Supernode;
+import io.darner.engine.supernode.SupernodeConfig;
+import io.darner.processors.api.AuthApi;
+import io.darner.processors.api.ClusterApi;
+import io.darner.processors.api.FileVersionApi;
+import io.darner.processors.api.SystemApi;
+import io.darner.processors.api.TaskApi;
+import io.darner.processors.engine.EmbeddedEngine;
+import io.darner.processors.engine.Engine;
+import io.darner.processors.lifecycle.ActiveTasks;
+import io.darner.processors.lifecycle.AuditProcessor;
+import io.darner.processors.lifecycle.AuthenticateProcessor;
+import io.darner.processors.lifecycle.AuthorizeProcessor;
+import io.darner.processors.lifecycle.FanOutProcessor;
+import io.darner.processors.lifecycle.ProgressSink;
+import io.darner.processors.lifecycle.ReconcileProcessor;
+import io.darner.processors.lifecycle.ResolveClusterProcessor;
+import io.darner.processors.lifecycle.ScheduleProcessor;
+import io.darner.processors.lifecycle.TrackProcessor;
+import io.darner.processors.lifecycle.ValidateProcessor;
+import io.darner.processors.lifecycle.VerifyProcessor;
+import io.darner.processors.store.AuditStore;
+import io.darner.processors.store.ClusterStore;
+import io.darner.processors.store.Db;
+import io.darner.processors.store.FileVersionStore;
+import io.darner.processors.store.TaskStore;
+import io.darner.processors.store.UserStore;
+import io.darner.routes.ApiRoutes;
+import io.darner.routes.ErrorRoutes;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * Wires the control plane: the store over the configured data source, the embedded supernode,
+ * one bean per lifecycle step (named as the YAML routes reference them), and the API routes.
+ */
+@Configuration
+public class ControlPlaneConfig {
+
+    @Bean
+    Db db(DataSource dataSource) {
+        return new Db(dataSource);
+    }
+
+    @Bean
+    TaskStore taskStore(Db db) { return new TaskStore(db); }
+
+    @Bean
+    ClusterStore clusterStore(Db db) { return new ClusterStore(db); }
+
+    @Bean
+    FileVersionStore fileVersionStore(Db db) { return new FileVersionStore(db); }
+
+    @Bean
+    UserStore userStore(Db db) { return new UserStore(db); }
+
+    @Bean
+    AuditStore auditStore(Db db) { return new AuditStore(db); }
+
+    @Bean(destroyMethod = "close")
+    Transport transport() {
+        return Transport.create(0);
+    }
+
+    @Bean(destroyMethod = "close")
+    Supernode embeddedSupernode(DarnerProperties props, Transport transport) throws IOException {
+        DarnerProperties.Supernode s = props.getSupernode();
+        byte[] secret = ClusterSecretFile.loadOrCreate(s.getSecretFile() != null ? s.getSecretFile() : props.getDataDir().resolve("cluster.secret"));
+        InetSocketAddress listen = Addresses.parse("darner.supernode.listen", s.getListen());
+        SupernodeConfig base = SupernodeConfig.of(s.getId(), s.getRoom(), props.getDataDir().resolve("supernode"), listen, secret);
+        SupernodeConfig config = new SupernodeConfig(base.id(), base.room(), base.dataDir(), base.listen(),
+                Addresses.parse("darner.supernode.seed-listen", s.getSeedListen()), base.secret(), base.seedUploadBytesPerSecond(),
+                base.heartbeat(), base.maxParents(), base.seedFanout());
+        return Supernode.start(config, transport);
+    }
+
+    @Bean
+    Engine engine(DarnerProperties props, Supernode embeddedSupernode) {
+        return new EmbeddedEngine(Map.of(props.getSupernode().getRoom(), embeddedSupernode));
+    }
+
+    @Bean
+    ActiveTasks activeTasks() { return new ActiveTasks(); }
+
+    @Bean
+    ProgressSink progressSink() { return new ProgressSink(); }
+
+    // ---- lifecycle steps, by the names the YAML routes use
+
+    @Bean
+    AuthenticateProcessor authenticateProcessor(UserStore users) { return new AuthenticateProcessor(users); }
+
+    @Bean
+    AuthorizeProcessor authorizeProcessor(AuditStore audit) { return new AuthorizeProcessor(audit); }
+
+    @Bean
+    ValidateProcessor validateProcessor(DarnerProperties props) { return new ValidateProcessor(props.getSupernode().getRoom()); }
+
+    @Bean
+    ResolveClusterProcessor resolveClusterProcessor(ClusterStore clusters, FileVersionStore files, Engine engine) {
+        return new ResolveClusterProcessor(clusters, files, engine);
+    }
+
+    @Bean
+    ScheduleProcessor scheduleProcessor(TaskStore tasks) { return new ScheduleProcessor(tasks); }
+
+    @Bean
+    FanOutProcessor fanOutProcessor(TaskStore tasks, Engine engine, ActiveTasks active, ProgressSink progress, DarnerProperties props) {
+        return new FanOutProcessor(tasks, engine, active, progress, props.getTasks().getJoinTimeout());
+    }
+
+    @Bean
+    TrackProcessor trackProcessor(TaskStore tasks, ProgressSink progress) { return new TrackProcessor(tasks, progress); }
+
+    @Bean
+    VerifyProcessor verifyProcessor(TaskStore tasks, ActiveTasks active) { return new VerifyProcessor(tasks, active); }
+
+    @Bean
+    AuditProcessor auditProcessor(AuditStore audit) { return new AuditProcessor(audit); }
+
+    @Bean
+    ReconcileProcessor reconcileProcessor(TaskStore tasks, Engine engine, ActiveTasks active, VerifyProcessor verify, DarnerProperties props) {
+        return new ReconcileProcessor(tasks, engine, active, verify, props.getTasks().getNodeTimeout());
+    }
+
+    // ---- the REST API and the error handling route configuration
+
+    @Bean
+    ErrorRoutes errorRoutes() { return new ErrorRoutes(); }
+
+    @Bean
+    ApiRoutes apiRoutes(TaskStore tasks, ClusterStore clusters, FileVersionStore files, UserStore users, AuditStore audit,
+                        Engine engine, ActiveTasks active, DarnerProperties props) {
+        return new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, props.getSupernode().getRoom()),
+                new FileVersionApi(files), new AuthApi(users, audit), new SystemApi(engine, audit));
+    }
+}

@@ -1,0 +1,66 @@
+package io.darner.server;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code darner.*} settings; defaults in {@code application.yaml}. */
+@ConfigurationProperties(prefix = "darner")
+public class DarnerProperties {
+    /** Where the server keeps its H2 database, the cluster secret and the embedded supernode's pieces. */
+    private Path dataDir = Path.of("data");
+    private final Supernode supernode = new Supernode();
+    private final Tasks tasks = new Tasks();
+    private final Bootstrap bootstrap = new Bootstrap();
+
+    public static class Supernode {
+        /** Id of the embedded supernode. */
+        private String id = "server";
+        /** The room it schedules; also the room of nodes listed without one. */
+        private String room = "default";
+        /** Control address agents join (HOST:PORT). */
+        private String listen = "127.0.0.1:7300";
+        /** Address the seed serves pieces on (port 0: any free port). */
+        private String seedListen = "127.0.0.1:0";
+        /** Cluster secret file; created with 32 random bytes at first start if missing. Default: DATA_DIR/cluster.secret. */
+        private Path secretFile;
+
+        public String getId() { return id; }
+        public void setId(String id) { this.id = id; }
+        public String getRoom() { return room; }
+        public void setRoom(String room) { this.room = room; }
+        public String getListen() { return listen; }
+        public void setListen(String listen) { this.listen = listen; }
+        public String getSeedListen() { return seedListen; }
+        public void setSeedListen(String seedListen) { this.seedListen = seedListen; }
+        public Path getSecretFile() { return secretFile; }
+        public void setSecretFile(Path secretFile) { this.secretFile = secretFile; }
+    }
+
+    public static class Tasks {
+        /** How long fan-out waits for a target node to join its supernode before failing it. */
+        private Duration joinTimeout = Duration.ofSeconds(60);
+        /** How long a node may be gone from its supernode mid-task before it fails. */
+        private Duration nodeTimeout = Duration.ofSeconds(30);
+
+        public Duration getJoinTimeout() { return joinTimeout; }
+        public void setJoinTimeout(Duration joinTimeout) { this.joinTimeout = joinTimeout; }
+        public Duration getNodeTimeout() { return nodeTimeout; }
+        public void setNodeTimeout(Duration nodeTimeout) { this.nodeTimeout = nodeTimeout; }
+    }
+
+    public static class Bootstrap {
+        /** Password of the first administrator; empty: a random one, printed once at first start. */
+        private String adminPassword = "";
+
+        public String getAdminPassword() { return adminPassword; }
+        public void setAdminPassword(String adminPassword) { this.adminPassword = adminPassword; }
+    }
+
+    public Path getDataDir() { return dataDir; }
+    public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
+    public Supernode getSupernode() { return supernode; }
+    public Tasks getTasks() { return tasks; }
+    public Bootstrap getBootstrap() { return bootstrap; }
+}

@@ -1,0 +1,85 @@
+package io.darner.processors.api;
+
+import io.darner.engine.manifest.ContentDigest;
+import io.darner.engine.source.Sources;
+import io.darner.processors.ApiException;
+import io.darner.processors.Json;
+import io.darner.processors.Props;
+import io.darner.processors.lifecycle.ValidateProcessor;
+import io.darner.processors.store.FileVersionStore;
+import io.darner.processors.store.Principal;
+import org.apache.camel.Exchange;
+import org.springframework.dao.DuplicateKeyException;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/** Named, versioned artifacts: create, list, get, delete. */
+public final class FileVersionApi {
+    /** {@code POST /api/v1/files} body. */
+    public record FileRequest(String name, String version, String source, String digest, Long sizeBytes) {}
+
+    private final FileVersionStore files;
+
+    public FileVersionApi(FileVersionStore files) {
+        this.files = files;
+    }
+
+    public void create(Exchange exchange) {
+        FileRequest r = Json.read(exchange, FileRequest.class);
+        Matcher m = ValidateProcessor.FILE_REF.matcher((r.name() == null ? "" : r.name()) + "@" + (r.version() == null ? "" : r.version()));
+        if (r.name() == null || !m.matches() || !m.group(1).equals(r.name())) {
+            throw ApiException.badRequest("name", "file name is missing or not valid", "use letters, digits, '.', '_', '/' or '-' (at most 128)");
+        }
+        if (r.version() == null || !m.group(2).equals(r.version())) {
+            throw ApiException.badRequest("version", "version is missing or not valid", "use letters, digits, '.', '_', '+' or '-' (at most 64)");
+        }
+        if (r.source() == null) throw ApiException.badRequest("source", "source is missing", "give the URL the file is fetched from");
+        try {
+            Sources.of(r.source());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("source", e.getMessage(), "use an absolute http://, https:// or file:// URL");
+        }
+        String digest = null;
+        if (r.digest() != null) {
+            try {
+                digest = ContentDigest.parse(r.digest()).toString();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("digest", "digest '" + r.digest() + "' is not 'sha256:' followed by 64 hex digits", "give the file's SHA-256, or leave it out");
+            }
+        }
+        if (r.sizeBytes() != null && r.sizeBytes() < 0) throw ApiException.badRequest("sizeBytes", "sizeBytes is negative", "give the size in bytes, or leave it out");
+        Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
+        FileVersionStore.FileVersion f = new FileVersionStore.FileVersion(r.name(), r.version(), r.source(), digest, r.sizeBytes(), System.currentTimeMillis(), p.username());
+        exchange.setProperty(Props.AUDIT_TARGET, "file/" + f.ref());
+        try {
+            files.create(f);
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("version", "file " + f.ref() + " exists already", "versions are immutable: register a new version");
+        }
+        Views.reply(exchange, 201, Views.file(f));
+    }
+
+    public void list(Exchange exchange) {
+        Views.reply(exchange, 200, Map.of("items", files.list(Params.optional(exchange, "name")).stream().map(Views::file).toList()));
+    }
+
+    public void get(Exchange exchange) {
+        Views.reply(exchange, 200, Views.file(find(exchange)));
+    }
+
+    public void delete(Exchange exchange) {
+        FileVersionStore.FileVersion f = find(exchange);
+        exchange.setProperty(Props.AUDIT_TARGET, "file/" + f.ref());
+        files.delete(f.name(), f.version());
+        exchange.getMessage().setBody(null);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+    }
+
+    private FileVersionStore.FileVersion find(Exchange exchange) {
+        String name = exchange.getMessage().getHeader("name", String.class);
+        String version = exchange.getMessage().getHeader("version", String.class);
+        return files.find(name == null ? "" : name, version == null ? "" : version)
+                .orElseThrow(() -> ApiException.notFound("version", "file " + name + "@" + version + " does not exist", "see GET /api/v1/files"));
+    }
+}

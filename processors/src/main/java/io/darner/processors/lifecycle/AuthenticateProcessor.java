@@ -1,0 +1,32 @@
+package io.darner.processors.lifecycle;
+
+import io.darner.processors.ApiException;
+import io.darner.processors.Props;
+import io.darner.processors.store.Principal;
+import io.darner.processors.store.UserStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/** Step {@code authenticate}: the caller's bearer token becomes a {@link Principal}, or the call is refused with 401. */
+public final class AuthenticateProcessor implements Processor {
+    /** Permission value for operations anyone may call (health, login). */
+    public static final String PUBLIC = "public";
+    private final UserStore users;
+
+    public AuthenticateProcessor(UserStore users) {
+        this.users = users;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        if (PUBLIC.equals(exchange.getProperty(Props.PERMISSION, String.class))) return;
+        if (exchange.getProperty(Props.PRINCIPAL) != null) return; // an internal call already authenticated
+        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        exchange.getMessage().removeHeader("Authorization");
+        if (header == null || header.isBlank()) throw ApiException.unauthorized("no credentials were sent");
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) throw ApiException.unauthorized("only bearer tokens are accepted");
+        Principal p = users.byToken(header.substring(7).trim())
+                .orElseThrow(() -> ApiException.unauthorized("the bearer token is unknown or expired"));
+        exchange.setProperty(Props.PRINCIPAL, p);
+    }
+}

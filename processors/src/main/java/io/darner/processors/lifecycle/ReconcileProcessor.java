@@ -1,0 +1,75 @@
+package io.darner.processors.lifecycle;
+
+import io.darner.processors.engine.Engine;
+import io.darner.processors.store.NodeState;
+import io.darner.processors.store.TaskState;
+import io.darner.processors.store.TaskStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs on a timer: the database is the truth, so this finds what needs a step now — tasks that
+ * are due, tasks RUNNING but not held by this process (after a restart), and nodes that left
+ * their supernode mid-task for longer than the node timeout (they fail with that cause). The
+ * body becomes the ids of the tasks for {@code fan-out}.
+ */
+public final class ReconcileProcessor implements Processor {
+    private final TaskStore tasks;
+    private final Engine engine;
+    private final ActiveTasks active;
+    private final VerifyProcessor verify;
+    private final Duration nodeTimeout;
+
+    public ReconcileProcessor(TaskStore tasks, Engine engine, ActiveTasks active, VerifyProcessor verify, Duration nodeTimeout) {
+        this.tasks = tasks;
+        this.engine = engine;
+        this.active = active;
+        this.verify = verify;
+        this.nodeTimeout = nodeTimeout;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        long now = System.currentTimeMillis();
+        List<String> due = new ArrayList<>();
+        Map<String, Set<String>> registered = new HashMap<>();
+        for (TaskStore.Task t : tasks.inStates(EnumSet.of(TaskState.SCHEDULED, TaskState.RUNNING, TaskState.VERIFYING))) {
+            if (t.state() == TaskState.VERIFYING) { // interrupted between the two steps of settling
+                verify.settle(t.id());
+                continue;
+            }
+            if (!active.isActive(t.id())) {
+                if (t.startAt() == null || t.startAt() <= now || t.state() == TaskState.RUNNING) due.add(t.id());
+                continue;
+            }
+            for (TaskStore.TaskNode n : tasks.nodes(t.id())) {
+                if (n.state().finished()) continue;
+                Set<String> here = registered.computeIfAbsent(n.room(), this::registered);
+                if (here.contains(n.nodeId())) {
+                    active.present(t.id(), n.nodeId());
+                } else if (now - active.missingSince(t.id(), n.nodeId(), now) >= nodeTimeout.toMillis()) {
+                    tasks.finishNode(t.id(), n.nodeId(), NodeState.FAILED, "node " + n.nodeId() + " left the supernode of room "
+                            + n.room() + " and did not come back within " + nodeTimeout.toSeconds() + " s", false);
+                }
+            }
+            verify.settle(t.id());
+        }
+        exchange.getMessage().setBody(due);
+    }
+
+    private Set<String> registered(String room) {
+        try {
+            return engine.registeredNodes(room);
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.darner.processors.lifecycle;
+
+import io.darner.processors.ApiException;
+import io.darner.processors.Props;
+import io.darner.processors.engine.Engine;
+import io.darner.processors.store.ClusterStore;
+import io.darner.processors.store.ClusterStore.NodeRef;
+import io.darner.processors.store.FileVersionStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Step {@code resolve-cluster}: the draft's target becomes concrete nodes with rooms (from the
+ * named cluster or the explicit list), a {@code name@version} becomes its source URL and digest,
+ * and every room must have a supernode. Nothing is written by this step.
+ */
+public final class ResolveClusterProcessor implements Processor {
+    private final ClusterStore clusters;
+    private final FileVersionStore files;
+    private final Engine engine;
+
+    public ResolveClusterProcessor(ClusterStore clusters, FileVersionStore files, Engine engine) {
+        this.clusters = clusters;
+        this.files = files;
+        this.engine = engine;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        TaskDraft d = exchange.getProperty(Props.DRAFT, TaskDraft.class);
+        String source = d.sourceUrl();
+        String digest = d.digest();
+        if (d.fileRef() != null) {
+            int at = d.fileRef().lastIndexOf('@');
+            FileVersionStore.FileVersion f = files.find(d.fileRef().substring(0, at), d.fileRef().substring(at + 1))
+                    .orElseThrow(() -> ApiException.badRequest("file", "file version " + d.fileRef() + " does not exist",
+                            "register it with POST /api/v1/files, or see GET /api/v1/files for the known ones"));
+            source = f.sourceUrl();
+            if (digest != null && f.digest() != null && !digest.equals(f.digest())) {
+                throw ApiException.badRequest("digest", "digest " + digest + " differs from the one registered for " + d.fileRef() + " (" + f.digest() + ")",
+                        "leave 'digest' out to use the registered one");
+            }
+            if (digest == null) digest = f.digest();
+        }
+        List<NodeRef> nodes = d.nodes();
+        if (d.cluster() != null) {
+            ClusterStore.Cluster c = clusters.find(d.cluster())
+                    .orElseThrow(() -> ApiException.badRequest("cluster", "cluster " + d.cluster() + " does not exist",
+                            "create it with POST /api/v1/clusters, or see GET /api/v1/clusters"));
+            if (c.nodes().isEmpty()) throw ApiException.badRequest("cluster", "cluster " + c.name() + " has no nodes", "add nodes to the cluster first");
+            nodes = c.nodes();
+        }
+        Set<String> rooms = engine.rooms();
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeRef n = nodes.get(i);
+            if (!rooms.contains(n.room())) {
+                String field = d.cluster() != null ? "cluster" : "nodes[" + i + "].room";
+                throw ApiException.badRequest(field, "node " + n.nodeId() + " is in room " + n.room() + ", which no supernode serves",
+                        "use one of the rooms " + rooms + ", or configure a supernode for room " + n.room());
+            }
+        }
+        exchange.setProperty(Props.DRAFT, d.withResolved(source, digest, nodes));
+    }
+}

@@ -1,0 +1,43 @@
+package io.darner.processors.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Named, versioned artifacts that tasks may distribute as {@code name@version}. */
+public final class FileVersionStore {
+    public record FileVersion(String name, String version, String sourceUrl, String digest, Long sizeBytes, long createdAt, String createdBy) {
+        public String ref() {
+            return name + "@" + version;
+        }
+    }
+
+    private final Db db;
+
+    public FileVersionStore(Db db) {
+        this.db = db;
+    }
+
+    public void create(FileVersion f) {
+        db.jdbc().update("insert into file_versions (name, version, source_url, digest, size_bytes, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?)",
+                f.name(), f.version(), f.sourceUrl(), f.digest(), f.sizeBytes(), f.createdAt(), f.createdBy());
+    }
+
+    public Optional<FileVersion> find(String name, String version) {
+        return query(" where name = ? and version = ?", name, version).stream().findFirst();
+    }
+
+    public List<FileVersion> list(String name) {
+        return name == null ? query("") : query(" where name = ?", name);
+    }
+
+    public boolean delete(String name, String version) {
+        return db.jdbc().update("delete from file_versions where name = ? and version = ?", name, version) > 0;
+    }
+
+    private List<FileVersion> query(String where, Object... args) {
+        return db.jdbc().query("select name, version, source_url, digest, size_bytes, created_at, created_by from file_versions" + where
+                        + " order by name, created_at",
+                (rs, i) -> new FileVersion(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        (Long) rs.getObject(5, Long.class), rs.getLong(6), rs.getString(7)), args);
+    }
+}
