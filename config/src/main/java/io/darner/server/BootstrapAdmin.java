@@ -3,8 +3,7 @@ package io.darner.server;
 import io.darner.processors.store.AuditStore;
 import io.darner.processors.store.Principal;
 import io.darner.processors.store.UserStore;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,7 +11,7 @@ import org.springframework.stereotype.Component;
  * configured one, or a random one printed once here — never a fixed default.
  */
 @Component
-class BootstrapAdmin implements ApplicationRunner {
+class BootstrapAdmin implements SmartInitializingSingleton {
     private final UserStore users;
     private final AuditStore audit;
     private final DarnerProperties props;
@@ -24,7 +23,7 @@ class BootstrapAdmin implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         if (users.count() > 0) return;
         String configured = props.getBootstrap().getAdminPassword();
         boolean random = configured == null || configured.isEmpty();

@@ -48,8 +48,9 @@ public final class Json {
         }
     }
 
-    /** Sets a JSON response with the given status. */
+    /** Sets a JSON response with the given status; no request header is echoed back. */
     public static void reply(Exchange exchange, int status, Object value) {
+        exchange.getMessage().removeHeaders("*");
         try {
             exchange.getMessage().setBody(MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException e) {
@@ -57,6 +58,13 @@ public final class Json {
         }
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+    }
+
+    /** An empty 204 answer; no request header is echoed back. */
+    public static void noContent(Exchange exchange) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setBody(null);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
     }
 
     private static String path(JsonMappingException e) {

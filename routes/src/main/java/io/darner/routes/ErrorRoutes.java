@@ -5,13 +5,19 @@ import io.darner.processors.api.ErrorResponder;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
- * The one route configuration for error handling, {@code errors}: every API entry route and every
- * background route (fan-out, track, reconcile) uses it. Lifecycle steps called with
- * {@code direct:} have no error handler of their own, so a failure returns to the entry route and
- * is answered here once: a refused request as 4xx naming the field and the fix, anything else as 500.
+ * All error handling of the control plane, in one place. Two route configurations:
+ * <ul>
+ *   <li>{@code errors}, for every entry route — the API's {@code api-*} routes and the background
+ *       routes (fan-out, track, reconcile): a failure is answered once, a refused request as 4xx
+ *       naming the field and the fix, anything else as 500 (and logged);</li>
+ *   <li>{@code steps}, for lifecycle steps called with {@code direct:}: no error handler, so a
+ *       failure goes back to the entry route that called the step instead of being swallowed
+ *       half-way, and the steps after it do not run.</li>
+ * </ul>
  */
 public final class ErrorRoutes extends RouteConfigurationBuilder {
     public static final String ID = "errors";
+    public static final String STEPS = "steps";
 
     @Override
     public void configuration() {
@@ -19,5 +25,6 @@ public final class ErrorRoutes extends RouteConfigurationBuilder {
         routeConfiguration(ID)
                 .onException(ApiException.class).handled(true).process(responder).end()
                 .onException(Exception.class).handled(true).process(responder).end();
+        routeConfiguration(STEPS).errorHandler(noErrorHandler());
     }
 }

@@ -129,7 +129,10 @@ final class Scheduler implements Seed.Listener {
                 n.send(new Frame.TaskFailed(j.taskId(), "task id does not match its source and digest"));
                 return;
             }
-            TaskEntry t = task(spec);
+            // a node joining a task that already failed learns why (and reports it to whoever
+            // submitted the task); only a new submit retries the source
+            TaskEntry t = state.tasks.get(spec.taskId());
+            if (t == null) t = task(spec);
             if (t.failure != null) {
                 n.send(new Frame.TaskFailed(t.id, t.failure));
                 return;

@@ -4,6 +4,7 @@ import io.darner.engine.api.TaskProgress;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -48,9 +49,18 @@ public final class SwarmTask {
         listeners.add(listener);
     }
 
-    /** Called once per target node as its outcome arrives (on the scheduler thread). */
+    /**
+     * Called once per target node as its outcome arrives (on the scheduler thread). Outcomes
+     * that arrived before the listener was added (a node can refuse or fail at once) are passed
+     * to it right away, on the caller's thread.
+     */
     public void onOutcome(Consumer<NodeOutcome> listener) {
-        outcomeListeners.add(listener);
+        List<NodeOutcome> earlier;
+        synchronized (this) {
+            outcomeListeners.add(listener);
+            earlier = List.copyOf(outcomes.values());
+        }
+        earlier.forEach(listener);
     }
 
     void progress(TaskProgress p) {

@@ -77,8 +77,7 @@ public final class ClusterApi {
         ClusterStore.Cluster c = find(exchange);
         exchange.setProperty(Props.AUDIT_TARGET, "cluster/" + c.name());
         clusters.delete(c.name());
-        exchange.getMessage().setBody(null);
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        io.darner.processors.Json.noContent(exchange);
     }
 
     private ClusterStore.Cluster find(Exchange exchange) {

@@ -36,7 +36,6 @@ public final class ErrorResponder implements Processor {
             body.put("fix", "this is a fault of the server, not of the request; the server log has the details");
             log.error("route {} failed", exchange.getFromRouteId(), e);
         }
-        exchange.getMessage().removeHeaders("*");
         Views.reply(exchange, status, body);
     }
 }

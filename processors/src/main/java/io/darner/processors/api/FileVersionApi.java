@@ -72,8 +72,7 @@ public final class FileVersionApi {
         FileVersionStore.FileVersion f = find(exchange);
         exchange.setProperty(Props.AUDIT_TARGET, "file/" + f.ref());
         files.delete(f.name(), f.version());
-        exchange.getMessage().setBody(null);
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        io.darner.processors.Json.noContent(exchange);
     }
 
     private FileVersionStore.FileVersion find(Exchange exchange) {

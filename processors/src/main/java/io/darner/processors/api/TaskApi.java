@@ -89,8 +89,7 @@ public final class TaskApi {
             throw ApiException.conflict("id", "task " + t.id() + " is " + tasks.find(t.id()).map(TaskStore.Task::state).orElse(t.state())
                     + "; only a finished or stopped task can be deleted", "stop it first with POST /api/v1/tasks/" + t.id() + "/stop");
         }
-        exchange.getMessage().setBody(null);
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        io.darner.processors.Json.noContent(exchange);
     }
 
     /** Prepares "run again": the old task's inputs become the draft that resolve-cluster and schedule take. */
