@@ -223,9 +223,19 @@ final class Scheduler implements Seed.Listener {
         loop.execute(() -> {
             TaskEntry t = state.tasks.get(taskId);
             if (t == null) return;
-            for (Member m : t.members.values()) {
-                NodeEntry n = state.nodes.get(m.nodeId);
-                if (n != null && !m.done) n.send(new Frame.CancelTask(taskId, reason));
+            // members, and targets commanded but not joined yet (the command and the cancel
+            // travel in order on the same connection, so the node has the task when it reads this)
+            java.util.Set<String> nodes = new java.util.LinkedHashSet<>();
+            for (Member m : t.members.values()) if (!m.done) nodes.add(m.nodeId);
+            if (t.submitted != null) {
+                for (String target : t.submitted.targets()) {
+                    Member m = t.members.get(target);
+                    if (m == null || !m.done) nodes.add(target);
+                }
+            }
+            for (String nodeId : nodes) {
+                NodeEntry n = state.nodes.get(nodeId);
+                if (n != null) n.send(new Frame.CancelTask(taskId, reason));
             }
         });
     }

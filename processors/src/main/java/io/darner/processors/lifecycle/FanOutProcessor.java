@@ -98,8 +98,10 @@ public final class FanOutProcessor implements Processor {
             try {
                 SwarmTask s = engine.submit(room, spec, e.getValue());
                 engineIds.put(room, s.taskId());
+                // both queued synchronously, on the engine's thread, in the order the engine reports:
+                // a node's last progress must reach 'track' before its outcome does
                 s.onProgress(p -> progress.offer(id, p, producer));
-                s.onOutcome(o -> producer.asyncSendBody("seda:track",
+                s.onOutcome(o -> producer.sendBody("seda:track",
                         new TrackEvent(id, o.nodeId(), true, o.success(), o.contentId(), o.message())));
                 for (String node : e.getValue().keySet()) tasks.nodeStarted(id, node, "handed to the supernode of room " + room);
             } catch (RuntimeException ex) {

@@ -15,7 +15,7 @@ public final class ProgressSink {
 
     void offer(String taskId, TaskProgress p, ProducerTemplate producer) {
         if (latest.put(taskId + "\n" + p.nodeId(), p) == null) {
-            producer.asyncSendBody("seda:track", TrackEvent.progress(taskId, p.nodeId()));
+            producer.sendBody("seda:track", TrackEvent.progress(taskId, p.nodeId())); // in order with the outcome (a queue offer)
         }
     }
 

@@ -1,11 +1,15 @@
 package io.darner.processors.lifecycle;
 
+import io.darner.processors.Props;
 import io.darner.processors.engine.Engine;
 import io.darner.processors.store.NodeState;
 import io.darner.processors.store.TaskState;
 import io.darner.processors.store.TaskStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +23,17 @@ import java.util.Set;
  * Runs on a timer: the database is the truth, so this finds what needs a step now — tasks that
  * are due, tasks RUNNING but not held by this process (after a restart), and nodes that left
  * their supernode mid-task for longer than the node timeout (they fail with that cause). The
- * body becomes the ids of the tasks for {@code fan-out}.
+ * body becomes the ids of the tasks for {@code fan-out}. A task this settles (its last node timed
+ * out, or settling was interrupted) ends as in {@code verify}: its end goes to {@code audit}.
  */
 public final class ReconcileProcessor implements Processor {
+    private static final Logger log = LoggerFactory.getLogger(ReconcileProcessor.class);
     private final TaskStore tasks;
     private final Engine engine;
     private final ActiveTasks active;
     private final VerifyProcessor verify;
     private final Duration nodeTimeout;
+    private volatile ProducerTemplate producer;
 
     public ReconcileProcessor(TaskStore tasks, Engine engine, ActiveTasks active, VerifyProcessor verify, Duration nodeTimeout) {
         this.tasks = tasks;
@@ -38,12 +45,13 @@ public final class ReconcileProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (producer == null) producer = exchange.getContext().createProducerTemplate();
         long now = System.currentTimeMillis();
         List<String> due = new ArrayList<>();
         Map<String, Set<String>> registered = new HashMap<>();
         for (TaskStore.Task t : tasks.inStates(EnumSet.of(TaskState.SCHEDULED, TaskState.RUNNING, TaskState.VERIFYING))) {
             if (t.state() == TaskState.VERIFYING) { // interrupted between the two steps of settling
-                verify.settle(t.id());
+                settle(t.id());
                 continue;
             }
             if (!active.isActive(t.id())) {
@@ -60,9 +68,21 @@ public final class ReconcileProcessor implements Processor {
                             + n.room() + " and did not come back within " + nodeTimeout.toSeconds() + " s", false);
                 }
             }
-            verify.settle(t.id());
+            settle(t.id());
         }
         exchange.getMessage().setBody(due);
+    }
+
+    /** Ends the task if every node has finished, and audits the end as {@code verify} does. */
+    private void settle(String id) {
+        TaskState end = verify.settle(id);
+        if (end == null) return;
+        Exchange audited = producer.send("direct:audit", e -> {
+            e.setProperty(VerifyProcessor.FINISHED, end);
+            e.setProperty(Props.AUDIT_ACTION, "task:finish");
+            e.setProperty(Props.AUDIT_TARGET, "task/" + id);
+        });
+        if (audited.getException() != null) log.warn("task {} ended {} but its audit failed", id, end, audited.getException());
     }
 
     private Set<String> registered(String room) {

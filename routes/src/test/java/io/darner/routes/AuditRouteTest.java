@@ -1,0 +1,89 @@
+package io.darner.routes;
+
+import io.darner.processors.Props;
+import io.darner.processors.store.AuditStore;
+import io.darner.processors.store.Principal;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Route {@code audit}: every change that succeeded is one row (who, what, which object); reads and refused calls write none. */
+class AuditRouteTest extends LifecycleTestSupport {
+
+    @BeforeEach
+    void startContext() throws Exception {
+        start();
+    }
+
+    private List<AuditStore.Entry> entries() {
+        return h.audit.latest(1000); // newest first; rows of the same millisecond in any order
+    }
+
+    @Test
+    void theOperationIsRecordedWithActorActionAndTarget() {
+        NotifyBuilder done = new NotifyBuilder(context).from("direct:audit").whenDone(1).create();
+        template.send("direct:audit", e -> {
+            e.setProperty(Props.PRINCIPAL, new Principal("alice", Principal.ADMIN));
+            e.setProperty(Props.PERMISSION, "cluster:create");
+            e.setProperty(Props.AUDIT_ACTION, "cluster:create");
+            e.setProperty(Props.AUDIT_TARGET, "cluster/prod");
+        });
+        await(done, "audit ran");
+        assertThat(entries()).singleElement().satisfies(a -> {
+            assertThat(a.actor()).isEqualTo("alice");
+            assertThat(a.action()).isEqualTo("cluster:create");
+            assertThat(a.target()).isEqualTo("cluster/prod");
+            assertThat(a.outcome()).isEqualTo("ok");
+            assertThat(a.detail()).isNull();
+        });
+    }
+
+    @Test
+    void withoutActionThePermissionIsTheActionAndWithoutPrincipalTheActorIsTheSystem() {
+        template.send("direct:audit", e -> e.setProperty(Props.PERMISSION, "task:stop"));
+        assertThat(entries()).singleElement().satisfies(a -> {
+            assertThat(a.actor()).isEqualTo("system");
+            assertThat(a.action()).isEqualTo("task:stop");
+        });
+    }
+
+    @Test
+    void nothingToRecordWritesNothing() {
+        template.sendBody("direct:audit", "x");
+        assertThat(entries()).isEmpty();
+    }
+
+    @Test
+    void throughTheApiOneRowPerChangeAndNoneForReadsOrRefusals() throws Exception {
+        assertThat(call("POST", "/api/v1/clusters", "{\"name\":\"prod\",\"nodes\":[{\"id\":\"n1\"}]}").status()).isEqualTo(201);
+        assertThat(call("POST", "/api/v1/files", "{\"name\":\"app\",\"version\":\"1.0\",\"source\":\"https://o/app.tar\"}").status()).isEqualTo(201);
+        assertThat(call("GET", "/api/v1/clusters", null).status()).isEqualTo(200);
+        assertThat(call("GET", "/api/v1/files/app/1.0", null).status()).isEqualTo(200);
+        assertThat(call("POST", "/api/v1/clusters", "{\"name\":\"prod\",\"nodes\":[{\"id\":\"n1\"}]}").status()).as("exists").isEqualTo(409);
+        assertThat(call("POST", "/api/v1/clusters", "{\"name\":\"bad name\",\"nodes\":[{\"id\":\"n1\"}]}").status()).isEqualTo(400);
+        assertThat(call("DELETE", "/api/v1/files/app/1.0", null).status()).isEqualTo(204);
+        assertThat(call("DELETE", "/api/v1/clusters/prod", null).status()).isEqualTo(204);
+        assertThat(entries()).extracting(AuditStore.Entry::actor, AuditStore.Entry::action, AuditStore.Entry::target, AuditStore.Entry::outcome)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("alice", "cluster:create", "cluster/prod", "ok"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "file:create", "file/app@1.0", "ok"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "file:delete", "file/app@1.0", "ok"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "cluster:delete", "cluster/prod", "ok"));
+    }
+
+    @Test
+    void throughTheApiALoginIsAuditedAndAWrongPasswordToo() throws Exception {
+        h.users.create("bob", "correct horse", Principal.VIEWER);
+        assertThat(call("POST", "/api/v1/auth/login", null, "{\"username\":\"bob\",\"password\":\"wrong\"}").status()).isEqualTo(401);
+        InMemoryRest.Response ok = call("POST", "/api/v1/auth/login", null, "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(call("GET", "/api/v1/auth/me", ok.json().get("token").asText(), null).json().get("username").asText()).isEqualTo("bob");
+        assertThat(entries()).extracting(AuditStore.Entry::actor, AuditStore.Entry::action, AuditStore.Entry::outcome).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("bob", "auth:login", "denied"),
+                org.assertj.core.groups.Tuple.tuple("bob", "auth:login", "ok"));
+    }
+}
