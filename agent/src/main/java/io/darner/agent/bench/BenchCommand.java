@@ -1,7 +1,10 @@
 package io.darner.agent.bench;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +17,17 @@ import java.util.concurrent.Callable;
                 "Ends with one line: BENCH scenario=.. nodes=.. size_mib=.. t_max_s=.. t_fluid_s=.. ratio=..",
                 "p50_s=.. p99_s=.. origin_egress_ratio=.. dup_pct=.. cpu_s_per_gb=.. verified=N/N over_bound_ms=..",
                 "Scenarios (BENCHMARKS.md): A 16 nodes, 25 MB/s, 128 MiB; B as A but 8 nodes upload 6.25 MB/s;",
-                "C 64 nodes, 6.25 MB/s, 32 MiB; D 16 nodes, 25 MB/s, 8 MiB."})
+                "C 64 nodes, 6.25 MB/s, 32 MiB; D 16 nodes, 25 MB/s, 8 MiB.",
+                "With --memory: starts one supernode and 3 agent processes (child JVMs of this jar, with the JVM flags "
+                        + "./darner gives `darner agent` and `darner supernode`), moves a 1 GiB file through them, samples "
+                        + "each process's resident memory from /proc (VmRSS while running, VmHWM at the end), checks every "
+                        + "target's SHA-256 and ends with one line:",
+                "BENCH memory size_mib=1024 agents=3 agent_rss_max_mib=.. supernode_rss_max_mib=.. verified=3/3"})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", description = "A, B, C or D (default: ${DEFAULT-VALUE})", defaultValue = "A")
     Scenario scenario;
 
-    @Option(names = "--dir", description = "Working directory for sources, piece stores and targets (default: a new directory under /dev/shm when it exists, else the system temp directory)")
+    @Option(names = "--dir", description = "Working directory for sources, piece stores and targets (default: a new directory under /dev/shm when it exists (and, with --memory, has room for 9 copies of the file), else the system temp directory)")
     Path dir;
 
     @Option(names = "--no-warmup", description = "Skip the untimed warm-up distribution")
@@ -28,8 +36,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Event loop threads (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int threads;
 
+    @Option(names = "--memory", description = "Run the memory benchmark (real agent processes) instead of a scenario")
+    boolean memory;
+
+    @Option(names = "--size-mib", paramLabel = "MIB", defaultValue = "1024",
+            description = "With --memory: the file size in MiB (default: ${DEFAULT-VALUE})")
+    int sizeMiB;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (sizeMiB < 1) throw new ParameterException(spec.commandLine(), "--size-mib must be at least 1, got " + sizeMiB);
+        if (memory) return memory();
         // the harness runs many nodes in one process: their per-connection info lines would bury the result
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         Path base = dir != null ? dir : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
@@ -41,6 +61,28 @@ public final class BenchCommand implements Callable<Integer> {
             return r.verified() == scenario.nodes ? 0 : 1;
         } finally {
             InProcessBench.deleteTree(work);
+        }
+    }
+
+    private int memory() throws Exception {
+        Path base = dir != null ? dir : roomy(Path.of("/dev/shm"), 9L * sizeMiB << 20) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        Files.createDirectories(base);
+        Path work = Files.createTempDirectory(base, "darner-bench-memory-");
+        try {
+            MemoryBench.Report r = new MemoryBench(work, sizeMiB, 3).run();
+            System.out.println(r.line());
+            return r.verified() == r.agents() ? 0 : 1;
+        } finally {
+            InProcessBench.deleteTree(work);
+        }
+    }
+
+    /** Whether {@code dir} exists and has room for {@code bytes} (the source, the seed's copy, each agent's store and target). */
+    private static boolean roomy(Path dir, long bytes) {
+        try {
+            return Files.isDirectory(dir) && Files.getFileStore(dir).getUsableSpace() > bytes;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                         + "which `darner get` uses. "
                         + "Targets are written only inside the --allow-dir directories, whether asked for through "
                         + "the control API or by a supernode's task (its admin POST /api/tasks).",
-                "The piece store doubles as a cache: content a later task needs again is not fetched again. "
+                "The piece store doubles as a cache: a later task that names the same content by its digest is served from it. "
                         + "It is kept between --cache-low-watermark and --cache-high-watermark of its disk, and "
                         + "content unused for --cache-ttl is dropped."},
         exitCodeListHeading = "%nExit codes:%n",

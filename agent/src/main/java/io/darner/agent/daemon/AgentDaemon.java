@@ -123,6 +123,8 @@ public final class AgentDaemon implements AutoCloseable {
                 .description("Downloads started through the control API that are still running").register(r);
         FunctionCounter.builder("darner.agent.uploaded", node, PeerNode::uploadedBytes).baseUnit("bytes")
                 .description("Piece bytes this node uploaded to peers").register(r);
+        FunctionCounter.builder("darner.agent.cache.evicted", node, PeerNode::cacheEvictedBytes).baseUnit("bytes")
+                .description("Bytes the cache GC dropped from the piece store").register(r);
     }
 
     private void count(TaskResult result) {

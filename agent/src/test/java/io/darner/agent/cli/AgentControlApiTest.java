@@ -213,7 +213,7 @@ class AgentControlApiTest {
     void health_metrics_and_nodes() throws Exception {
         assertThat(getText(control("/healthz"))).isEqualTo("ok");
         assertThat(getText(control("/readyz"))).isEqualTo("ready");
-        assertThat(getText(control("/metrics"))).contains("darner_agent_registered 1.0", "darner_agent_uploaded_bytes_total");
+        assertThat(getText(control("/metrics"))).contains("darner_agent_registered 1.0", "darner_agent_uploaded_bytes_total", "darner_agent_cache_evicted_bytes_total");
 
         URI admin = URI.create("http://" + authority(supernode.adminAddress()));
         assertThat(getText(admin.resolve("/healthz"))).isEqualTo("ok");

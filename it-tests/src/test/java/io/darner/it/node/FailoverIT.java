@@ -53,17 +53,19 @@ class FailoverIT {
     void losing_both_supernodes_sends_agents_to_the_source_unless_forbidden() {
         Path source = TestFiles.random(nodes.dir().resolve("origin/app.bin"), SIZE, 33);
         String digest = TestFiles.sha256(source);
-        Supernode first = nodes.supernode("sn-a");
-        Supernode second = nodes.supernode("sn-b");
+        // The swarm holds at most what the seed uploaded (2 MB/s, a few seconds' worth when the
+        // supernodes go): the agents cannot finish from each other alone before they give up on
+        // the supernodes (after 5 s); those allowed to then read the source.
+        Supernode first = nodes.supernode("sn-a", "--seed-upload-rate", "2MB/s");
+        Supernode second = nodes.supernode("sn-b", "--seed-upload-rate", "2MB/s");
         List<Agent> agents = new ArrayList<>();
         agents.add(nodes.agent("agent-1", List.of(first, second), "--download-rate", "4MB/s"));
         agents.add(nodes.agent("agent-2", List.of(first, second), "--download-rate", "4MB/s"));
-        // slower, so it cannot finish from its peers alone before it gives up on the supernodes
-        agents.add(nodes.agent("strict", List.of(first, second), "--download-rate", "2MB/s", "--no-source-fallback"));
+        agents.add(nodes.agent("strict", List.of(first, second), "--download-rate", "1MB/s", "--no-source-fallback"));
         agents.forEach(Agent::awaitJoined);
 
         List<AgentDownload> downloads = start(agents, source);
-        awaitAll(downloads, SIZE / 4);
+        awaitAll(downloads, SIZE / 16);
         first.process().kill();
         second.process().kill();
 

@@ -99,8 +99,9 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, then waits until the process is gone. */
+    /** SIGKILL to the process and to the processes it started, then waits until it is gone. */
     public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         awaitGone();
     }

@@ -46,6 +46,12 @@ public final class PeerNode implements AutoCloseable {
     private final Pacer uploadPacer;
     private final Pacer downloadPacer;
     private final UnaryOperator<Path> targetCheck;
+    /** Null when the piece store is never collected. */
+    private final CacheGc gc;
+    private ScheduledFuture<?> gcTimer;
+
+    /** How often the piece store is collected (also after every task). */
+    static final long GC_INTERVAL_MILLIS = 60_000;
 
     private PeerNode(PeerConfig config, Transport transport, UnaryOperator<Path> targetCheck) throws IOException {
         this.config = config;
@@ -64,12 +70,6 @@ public final class PeerNode implements AutoCloseable {
         this.gc = config.cache() == null ? null : new CacheGc(store, config.cache(), CacheGc.Disk.of(store.root()));
         store.onEvict(upload::withdrawContent);
     }
-
-    /** How often the piece store is collected (also after every task). */
-    static final long GC_INTERVAL_MILLIS = 60_000;
-
-    private final CacheGc gc;
-    private ScheduledFuture<?> gcTimer;
 
     /** Runs the cache GC now, off the caller's thread (no-op without a cache policy). */
     void collectGarbage() {
@@ -139,6 +139,11 @@ public final class PeerNode implements AutoCloseable {
 
     public long uploadedBytes() {
         return upload.uploadedBytes();
+    }
+
+    /** Bytes the cache GC dropped from the piece store since the node started. */
+    public long cacheEvictedBytes() {
+        return gc == null ? 0 : gc.freedBytes();
     }
 
     PeerConfig config() { return config; }

@@ -50,6 +50,7 @@ public final class CacheGc {
     private final PieceStore store;
     private final CachePolicy policy;
     private final Disk disk;
+    private final java.util.concurrent.atomic.AtomicLong freedTotal = new java.util.concurrent.atomic.AtomicLong();
 
     public CacheGc(PieceStore store, CachePolicy policy, Disk disk) {
         this.store = store;
@@ -59,6 +60,11 @@ public final class CacheGc {
 
     public CachePolicy policy() {
         return policy;
+    }
+
+    /** Bytes dropped by every collection so far. */
+    public long freedBytes() {
+        return freedTotal.get();
     }
 
     public synchronized Report collect() throws IOException {
@@ -88,6 +94,7 @@ public final class CacheGc {
                         expired ? "unused for longer than " + policy.ttl() : "disk above " + CachePolicy.percent(policy.highWatermark()));
             }
         }
+        freedTotal.addAndGet(freed);
         double after = total > 0 ? (double) (used - freed) / total : 0;
         if (used - freed > high) {
             log.warn("piece store {}: disk still {} full (high watermark {}): the rest is in use", store.root(),

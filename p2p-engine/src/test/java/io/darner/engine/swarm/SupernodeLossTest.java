@@ -1,0 +1,69 @@
+package io.darner.engine.swarm;
+
+import io.darner.engine.api.PeerConfig;
+import io.darner.engine.api.TaskHandle;
+import io.darner.engine.api.TaskResult;
+import io.darner.engine.api.TaskSpec;
+import io.darner.engine.peer.PeerNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A node whose only supernode goes away in the middle of a task. */
+class SupernodeLossTest {
+    private static final int SIZE = 8 * 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_node_reads_only_its_missing_pieces_from_the_source_and_says_so() throws Exception {
+        TaskResult r = loseSupernodeHalfway(Duration.ofMillis(300));
+
+        assertThat(r.success()).as(r.message()).isTrue();
+        assertThat(r.fromSource()).isTrue();
+        assertThat(r.stats().fromSeedBytes()).as("pieces from the seed before it went").isGreaterThanOrEqualTo(SIZE / 2);
+        assertThat(r.stats().receivedBytes() - r.stats().fromSeedBytes()).as("bytes read from the source").isPositive().isLessThan(SIZE / 2 + 1);
+        assertThat(TestSwarm.sha256(dir.resolve("app.bin"))).isEqualTo(TestSwarm.sha256(dir.resolve("src/app.bin")));
+    }
+
+    @Test
+    void without_source_fallback_the_task_fails_naming_the_supernodes_and_leaves_no_target() throws Exception {
+        TaskResult r = loseSupernodeHalfway(null);
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.message()).contains("no supernode reachable").contains("source fallback is off");
+        assertThat(dir.resolve("app.bin")).doesNotExist();
+    }
+
+    /** @param fallbackAfter null: the node may not read the source */
+    private TaskResult loseSupernodeHalfway(Duration fallbackAfter) throws Exception {
+        try (TestSwarm swarm = new TestSwarm(dir, 0)) {
+            Path source = TestSwarm.randomFile(dir.resolve("src/app.bin"), SIZE, 11);
+            PeerConfig config = new PeerConfig("n1", "room-1", dir.resolve("n1"), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    List.of(swarm.supernode.controlAddress()), TestSwarm.SECRET, 0, 4_000_000, 0, null,
+                    fallbackAfter == null ? Duration.ofMillis(300) : fallbackAfter);
+            if (fallbackAfter == null) config = config.withoutSourceFallback();
+            try (PeerNode node = PeerNode.start(config, swarm.transport)) {
+                node.registration().get(10, TimeUnit.SECONDS);
+                TaskHandle h = node.download(TaskSpec.of(source.toUri().toString(), null, dir.resolve("app.bin")));
+                CompletableFuture<Long> halfway = new CompletableFuture<>();
+                h.onProgress(p -> {
+                    if (p.verifiedBytes() >= SIZE / 2) halfway.complete(p.verifiedBytes());
+                });
+                halfway.get(60, TimeUnit.SECONDS);
+                swarm.supernode.close();
+                return h.result().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
