@@ -1,5 +1,6 @@
 package io.darner.processors.lifecycle;
 
+import io.darner.engine.api.RateLimits;
 import io.darner.engine.api.TaskSpec;
 import io.darner.engine.supernode.SwarmTask;
 import io.darner.processors.Props;
@@ -91,7 +92,8 @@ public final class FanOutProcessor implements Processor {
         } else if (!tasks.transition(id, EnumSet.of(TaskState.SCHEDULED), TaskState.RUNNING, "fan-out to " + how)) {
             return; // stopped meanwhile
         }
-        TaskSpec spec = TaskSpec.of(t.sourceUrl(), t.digest(), null);
+        TaskSpec spec = TaskSpec.of(t.sourceUrl(), t.digest(), null)
+                .withLimits(t.rateBytes() == null ? RateLimits.NONE : RateLimits.task(t.rateBytes()));
         Map<String, String> engineIds = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Path>> e : byRoom.entrySet()) {
             String room = e.getKey();
