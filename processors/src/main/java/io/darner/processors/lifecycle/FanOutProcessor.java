@@ -2,7 +2,6 @@ package io.darner.processors.lifecycle;
 
 import io.darner.engine.api.RateLimits;
 import io.darner.engine.api.TaskSpec;
-import io.darner.engine.supernode.SwarmTask;
 import io.darner.processors.Props;
 import io.darner.processors.engine.Engine;
 import io.darner.processors.store.NodeState;
@@ -98,8 +97,8 @@ public final class FanOutProcessor implements Processor {
         for (Map.Entry<String, Map<String, Path>> e : byRoom.entrySet()) {
             String room = e.getKey();
             try {
-                SwarmTask s = engine.submit(room, spec, e.getValue());
-                engineIds.put(room, s.taskId());
+                Engine.Dispatch s = engine.submit(room, spec, e.getValue());
+                engineIds.put(room, s.engineTaskId());
                 // both queued synchronously, on the engine's thread, in the order the engine reports:
                 // a node's last progress must reach 'track' before its outcome does
                 s.onProgress(p -> progress.offer(id, p, producer));
