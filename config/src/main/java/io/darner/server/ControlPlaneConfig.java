@@ -110,8 +110,24 @@ public class ControlPlaneConfig {
         return new RemoteEngine(props.getExternalSupernodes(), Duration.ofMillis(500));
     }
 
+    /**
+     * This replica as a task owner: darner.instance-id, or an id kept in DATA_DIR/instance.id, so
+     * that a restarted server takes its own tasks back at once instead of waiting for their lease.
+     */
     @Bean
-    ActiveTasks activeTasks() { return new ActiveTasks(); }
+    ActiveTasks activeTasks(DarnerProperties props) throws IOException {
+        String id = props.getInstanceId();
+        if (id == null || id.isBlank()) {
+            java.nio.file.Path file = props.getDataDir().resolve("instance.id");
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+                java.nio.file.Files.writeString(file, "server-" + java.util.UUID.randomUUID() + "\n");
+            }
+            id = java.nio.file.Files.readString(file).trim();
+        }
+        if (id.isEmpty() || id.length() > 64) throw new IllegalArgumentException("darner.instance-id must be 1 to 64 characters, got '" + id + "'");
+        return new ActiveTasks(id);
+    }
 
     @Bean
     ProgressSink progressSink() { return new ProgressSink(); }

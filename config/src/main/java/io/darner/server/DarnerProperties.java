@@ -10,6 +10,8 @@ import java.time.Duration;
 public class DarnerProperties {
     /** Where the server keeps its H2 database, the cluster secret and the embedded supernode's pieces. */
     private Path dataDir = Path.of("data");
+    /** This replica's id among servers sharing one database (default: kept in DATA_DIR/instance.id). */
+    private String instanceId = "";
     private final Supernode supernode = new Supernode();
     private final Tasks tasks = new Tasks();
     private final Bootstrap bootstrap = new Bootstrap();
@@ -60,6 +62,8 @@ public class DarnerProperties {
         public void setAdminPassword(String adminPassword) { this.adminPassword = adminPassword; }
     }
 
+    public String getInstanceId() { return instanceId; }
+    public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public Supernode getSupernode() { return supernode; }

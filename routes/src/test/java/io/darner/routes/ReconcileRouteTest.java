@@ -131,4 +131,40 @@ class ReconcileRouteTest extends LifecycleTestSupport {
         assertThat(task(id).state()).isEqualTo(TaskState.SUCCEEDED);
         assertThat(h.audit.latest(10)).extracting(AuditStore.Entry::detail).containsExactly("state SUCCEEDED");
     }
+
+    @Test
+    void aRunningTaskLeasedByAnotherLiveReplicaIsLeftToItAndTakenOverOnlyWhenTheLeaseRunsOut() throws Exception {
+        start();
+        h.peer("n1");
+        String id = runningTask(null, "n1");
+        long now = System.currentTimeMillis();
+        assertThat(h.tasks.claim(id, "replica-b", now, now + 60_000)).isTrue();
+        assertThat(h.tasks.claim(id, h.active.owner(), now, now + 60_000)).as("a live lease is not taken").isFalse();
+
+        NotifyBuilder looked = new NotifyBuilder(context).fromRoute("fan-out").whenDone(1).create();
+        template.sendBody("direct:reconcile", null);
+        await(looked, "fan-out looked at the task");
+        assertThat(h.tasks.events(id)).noneMatch(e -> e.kind().equals("resume"));
+        assertThat(h.active.isActive(id)).isFalse();
+
+        assertThat(h.tasks.claim(id, "replica-b", now, now - 1)).isTrue(); // replica-b stopped renewing: its lease ran out
+        NotifyBuilder taken = new NotifyBuilder(context).fromRoute("fan-out").whenDone(1).create();
+        template.sendBody("direct:reconcile", null);
+        await(taken, "fan-out took the task over");
+        assertThat(h.tasks.events(id)).anyMatch(e -> e.kind().equals("resume"));
+    }
+
+    @Test
+    void aTaskHeldHereButStoppedThroughAnotherReplicaIsReleased() throws Exception {
+        start();
+        h.peer("n1");
+        String id = runningTask(null, "n1");
+        h.active.activate(id, Map.of("default", "engine-task"));
+        h.tasks.transition(id, EnumSet.of(TaskState.RUNNING), TaskState.STOPPED, "stopped by bob");
+
+        template.sendBody("direct:reconcile", null);
+
+        assertThat(h.active.isActive(id)).as("released: its nodes were told to stop").isFalse();
+        assertThat(task(id).state()).isEqualTo(TaskState.STOPPED);
+    }
 }

@@ -61,6 +61,7 @@ public final class FanOutProcessor implements Processor {
         if (t.state() != TaskState.SCHEDULED && t.state() != TaskState.RUNNING) return;
         long now = System.currentTimeMillis();
         if (t.state() == TaskState.SCHEDULED && t.startAt() != null && t.startAt() > now) return;
+        if (!tasks.claim(id, active.owner(), now, now + ActiveTasks.LEASE_MILLIS)) return; // another replica drives it
 
         Map<String, Map<String, Path>> byRoom = new TreeMap<>();
         List<TaskStore.TaskNode> open = tasks.nodes(id).stream().filter(n -> !n.state().finished()).toList();

@@ -47,9 +47,12 @@ public final class ReconcileProcessor implements Processor {
     public void process(Exchange exchange) {
         if (producer == null) producer = exchange.getContext().createProducerTemplate();
         long now = System.currentTimeMillis();
+        tasks.renewLeases(active.owner(), now + ActiveTasks.LEASE_MILLIS);
         List<String> due = new ArrayList<>();
         Map<String, Set<String>> registered = new HashMap<>();
-        for (TaskStore.Task t : tasks.inStates(EnumSet.of(TaskState.SCHEDULED, TaskState.RUNNING, TaskState.VERIFYING))) {
+        List<TaskStore.Task> open = tasks.inStates(EnumSet.of(TaskState.SCHEDULED, TaskState.RUNNING, TaskState.VERIFYING));
+        releaseEnded(open);
+        for (TaskStore.Task t : open) {
             if (t.state() == TaskState.VERIFYING) { // interrupted between the two steps of settling
                 settle(t.id());
                 continue;
@@ -71,6 +74,30 @@ public final class ReconcileProcessor implements Processor {
             settle(t.id());
         }
         exchange.getMessage().setBody(due);
+    }
+
+    /**
+     * A task held here that ended elsewhere (stopped through another replica): its nodes are told
+     * to stop, as the replica that stopped it could not reach this one's supernode handles.
+     */
+    private void releaseEnded(List<TaskStore.Task> open) {
+        Set<String> stillOpen = new java.util.HashSet<>();
+        for (TaskStore.Task t : open) stillOpen.add(t.id());
+        for (String id : active.ids()) {
+            if (stillOpen.contains(id)) continue;
+            TaskStore.Task t = tasks.find(id).orElse(null);
+            String reason = t == null ? "task deleted" : t.cause() == null ? "task " + t.state() : t.cause();
+            synchronized (active) {
+                active.engineIds(id).forEach((room, engineId) -> {
+                    try {
+                        engine.cancel(room, engineId, reason);
+                    } catch (RuntimeException e) {
+                        log.warn("task {}: could not tell room {} to stop: {}", id, room, e.getMessage());
+                    }
+                });
+                active.finish(id);
+            }
+        }
     }
 
     /** Ends the task if every node has finished, and audits the end as {@code verify} does. */

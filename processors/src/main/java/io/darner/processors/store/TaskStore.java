@@ -73,6 +73,20 @@ public final class TaskStore {
         });
     }
 
+    /**
+     * Takes (or keeps) the right to drive the task until {@code until}: granted when nobody holds
+     * it, when {@code owner} already does, or when the holder's lease ran out (it stopped).
+     */
+    public boolean claim(String id, String owner, long now, long until) {
+        return db.jdbc().update("update tasks set owner = ?, lease_until = ? where id = ? and (owner is null or owner = ? or lease_until < ?)",
+                owner, until, id, owner, now) > 0;
+    }
+
+    /** Extends the leases {@code owner} holds on unfinished tasks. */
+    public void renewLeases(String owner, long until) {
+        db.jdbc().update("update tasks set lease_until = ? where owner = ? and state in ('SCHEDULED', 'RUNNING', 'VERIFYING')", until, owner);
+    }
+
     /** Records what the source turned out to be (size, content id) once the engine knows. */
     public void describeContent(String id, Long size, String contentId) {
         db.jdbc().update("update tasks set size_bytes = coalesce(?, size_bytes), content_id = coalesce(?, content_id) where id = ?", size, contentId, id);
