@@ -13,6 +13,19 @@ public class DarnerProperties {
     private final Supernode supernode = new Supernode();
     private final Tasks tasks = new Tasks();
     private final Bootstrap bootstrap = new Bootstrap();
+    private final Auth auth = new Auth();
+
+    public static class Auth {
+        /** Failed logins in a row (per user name) after which logins are refused with 429 for {@code lockout}. */
+        private int maxFailedLogins = 5;
+        /** How long a user name stays locked after too many failed logins (also the window failures are counted in). */
+        private Duration lockout = Duration.ofMinutes(15);
+
+        public int getMaxFailedLogins() { return maxFailedLogins; }
+        public void setMaxFailedLogins(int maxFailedLogins) { this.maxFailedLogins = maxFailedLogins; }
+        public Duration getLockout() { return lockout; }
+        public void setLockout(Duration lockout) { this.lockout = lockout; }
+    }
 
     public static class Supernode {
         /** Id of the embedded supernode. */
@@ -63,4 +76,5 @@ public class DarnerProperties {
     public Supernode getSupernode() { return supernode; }
     public Tasks getTasks() { return tasks; }
     public Bootstrap getBootstrap() { return bootstrap; }
+    public Auth getAuth() { return auth; }
 }

@@ -57,8 +57,12 @@ public final class ClusterApi {
         }
         Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
         exchange.setProperty(Props.AUDIT_TARGET, "cluster/" + r.name());
+        if (!p.can("cluster:create", r.name())) {
+            throw ApiException.forbidden("user " + p.username() + " (role " + p.role() + ") may not cluster:create on cluster " + r.name(),
+                    "ask an administrator for a role that grants cluster:create on cluster " + r.name());
+        }
         try {
-            clusters.create(new ClusterStore.Cluster(r.name(), kind, nodes, System.currentTimeMillis(), p.username()));
+            clusters.create(new ClusterStore.Cluster(r.name(), kind, nodes, System.currentTimeMillis(), p.username(), p.tenant()));
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("name", "cluster " + r.name() + " exists already", "choose another name, or delete the old cluster first");
         }
@@ -66,7 +70,9 @@ public final class ClusterApi {
     }
 
     public void list(Exchange exchange) {
-        Views.reply(exchange, 200, Map.of("items", clusters.list().stream().map(Views::cluster).toList()));
+        Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
+        Views.reply(exchange, 200, Map.of("items", clusters.inTenant(p.superAdmin() ? null : p.tenant()).stream()
+                .filter(c -> p.can("cluster:read", c.name())).map(Views::cluster).toList()));
     }
 
     public void get(Exchange exchange) {

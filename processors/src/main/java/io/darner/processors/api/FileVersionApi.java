@@ -44,7 +44,7 @@ public final class FileVersionApi {
         }
         if (r.sizeBytes() != null && r.sizeBytes() < 0) throw ApiException.badRequest("sizeBytes", "sizeBytes is negative", "give the size in bytes, or leave it out");
         Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
-        FileVersionStore.FileVersion f = new FileVersionStore.FileVersion(r.name(), r.version(), r.source(), digest, r.sizeBytes(), System.currentTimeMillis(), p.username());
+        FileVersionStore.FileVersion f = new FileVersionStore.FileVersion(r.name(), r.version(), r.source(), digest, r.sizeBytes(), System.currentTimeMillis(), p.username(), p.tenant());
         exchange.setProperty(Props.AUDIT_TARGET, "file/" + f.ref());
         try {
             files.create(f);
@@ -55,7 +55,8 @@ public final class FileVersionApi {
     }
 
     public void list(Exchange exchange) {
-        Views.reply(exchange, 200, Map.of("items", files.list(Params.optional(exchange, "name")).stream().map(Views::file).toList()));
+        Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
+        Views.reply(exchange, 200, Map.of("items", files.list(Params.optional(exchange, "name"), p.superAdmin() ? null : p.tenant()).stream().map(Views::file).toList()));
     }
 
     public void get(Exchange exchange) {

@@ -39,7 +39,8 @@ public final class TaskApi {
         }
         int page = Params.intParam(exchange, "page", 0, 0, 1_000_000);
         int size = Params.intParam(exchange, "size", 20, 1, 200);
-        TaskStore.Page p = tasks.list(state, Params.optional(exchange, "cluster"), Params.optional(exchange, "creator"), page, size);
+        Principal principal = exchange.getProperty(Props.PRINCIPAL, Principal.class);
+        TaskStore.Page p = tasks.list(principal.superAdmin() ? null : principal.tenant(), state, Params.optional(exchange, "cluster"), Params.optional(exchange, "creator"), page, size);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", p.items().stream().map(Views::taskBrief).toList());
         body.put("page", page);
