@@ -19,6 +19,8 @@ public final class Props {
     public static final String ACTOR = "darner.actor";
     /** Set once the current operation's outcome has been audited, so that it is not recorded twice. */
     public static final String AUDITED = "darner.audited";
+    /** The tenant of a background operation's object (no principal), for its audit row. */
+    public static final String TENANT = "darner.tenant";
     /** Request header the server sets to the caller's address (a client-sent one is replaced). */
     public static final String CLIENT_HEADER = "Darner-Client-Address";
     /** Header carrying a task id between lifecycle steps. */

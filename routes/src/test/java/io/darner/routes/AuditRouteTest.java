@@ -11,7 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Route {@code audit}: every change that succeeded is one row (who, what, which object); reads and refused calls write none. */
+/** Route {@code audit}: every change is one row (who, what, which object, outcome); reads write none. */
 class AuditRouteTest extends LifecycleTestSupport {
 
     @BeforeEach
@@ -58,7 +58,7 @@ class AuditRouteTest extends LifecycleTestSupport {
     }
 
     @Test
-    void throughTheApiOneRowPerChangeAndNoneForReadsOrRefusals() throws Exception {
+    void throughTheApiOneRowPerChangeRefusedOrNotAndNoneForReads() throws Exception {
         assertThat(call("POST", "/api/v1/clusters", "{\"name\":\"prod\",\"nodes\":[{\"id\":\"n1\"}]}").status()).isEqualTo(201);
         assertThat(call("POST", "/api/v1/files", "{\"name\":\"app\",\"version\":\"1.0\",\"source\":\"https://o/app.tar\"}").status()).isEqualTo(201);
         assertThat(call("GET", "/api/v1/clusters", null).status()).isEqualTo(200);
@@ -72,6 +72,8 @@ class AuditRouteTest extends LifecycleTestSupport {
                         org.assertj.core.groups.Tuple.tuple("alice", "cluster:create", "cluster/prod", "ok"),
                         org.assertj.core.groups.Tuple.tuple("alice", "file:create", "file/app@1.0", "ok"),
                         org.assertj.core.groups.Tuple.tuple("alice", "file:delete", "file/app@1.0", "ok"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "cluster:create", "cluster/prod", "refused"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "cluster:create", null, "refused"),
                         org.assertj.core.groups.Tuple.tuple("alice", "cluster:delete", "cluster/prod", "ok"));
     }
 

@@ -26,8 +26,8 @@ public final class AuditProcessor implements Processor {
         Object finished = exchange.getProperty(VerifyProcessor.FINISHED);
         String detail = finished == null ? null : "state " + finished;
         if (p != null && p.tokenId() != null) detail = (detail == null ? "" : detail + "; ") + "token " + p.tokenId();
-        audit.record(p == null ? "system" : p.username(), p == null ? null : p.tenant(), action, exchange.getProperty(Props.AUDIT_TARGET, String.class),
-                "ok", detail, exchange.getProperty(Props.CLIENT, String.class));
+        audit.record(p == null ? "system" : p.username(), p == null ? exchange.getProperty(Props.TENANT, String.class) : p.tenant(), action,
+                exchange.getProperty(Props.AUDIT_TARGET, String.class), "ok", detail, exchange.getProperty(Props.CLIENT, String.class));
         exchange.setProperty(Props.AUDITED, true);
     }
 
