@@ -56,7 +56,7 @@ public final class FileVersionApi {
 
     public void list(Exchange exchange) {
         Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
-        Views.reply(exchange, 200, Map.of("items", files.list(Params.optional(exchange, "name"), p.superAdmin() ? null : p.tenant()).stream().map(Views::file).toList()));
+        Views.reply(exchange, 200, Map.of("items", files.list(Params.text(exchange, "name", 128), p.superAdmin() ? null : p.tenant()).stream().map(Views::file).toList()));
     }
 
     public void get(Exchange exchange) {

@@ -70,7 +70,7 @@ public final class RightsApi {
 
     public void listUsers(Exchange exchange) {
         Principal p = principal(exchange);
-        String tenant = p.superAdmin() ? Params.optional(exchange, "tenant") : p.tenant();
+        String tenant = p.superAdmin() ? Params.text(exchange, "tenant", 64) : p.tenant();
         Views.reply(exchange, 200, Map.of("items", users.list(tenant).stream().map(Views::user).toList()));
     }
 
