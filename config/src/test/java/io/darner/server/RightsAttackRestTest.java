@@ -127,6 +127,37 @@ class RightsAttackRestTest extends RestTestBase {
         assertRefused(postJson("/auth/tokens", token(u), Map.of("name", "old", "expiresAt", "2000-01-01T00:00:00Z")), 400, "expiresAt");
     }
 
+    // ---- users
+
+    @Test
+    void aUserIsCreatedChangedDisabledAndDeletedAndEachChangeIsAudited() {
+        String name = TaskRestTest.unique("carol");
+        Res created = postJson("/users", admin(), Map.of("username", name, "password", PW, "roles", List.of(Map.of("role", "task-admin"))));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().path("tenant").asText()).isEqualTo("default");
+        assertThat(created.body()).doesNotContain(PW).doesNotContain("hash");
+        assertRefused(postJson("/users", admin(), Map.of("username", name, "password", PW)), 409, "username");
+        assertRefused(postJson("/users", admin(), Map.of("username", TaskRestTest.unique("short"), "password", "short")), 400, "password");
+        Res login = post("/auth/login", null, "{\"username\":\"" + name + "\",\"password\":\"" + PW + "\"}");
+        assertThat(login.status()).isEqualTo(200);
+        String session = login.json().path("token").asText();
+        assertThat(get("/auth/me", session).json().path("roles").get(0).path("role").asText()).isEqualTo("task-admin");
+        String newPw = PW + "-2";
+        assertThat(put("/users/" + name, admin(), "{\"password\":\"" + newPw + "\",\"roles\":[{\"role\":\"viewer\"}]}").status()).isEqualTo(200);
+        assertThat(post("/auth/login", null, "{\"username\":\"" + name + "\",\"password\":\"" + PW + "\"}").status()).isEqualTo(401);
+        assertThat(get("/auth/me", session).json().path("role").asText()).as("roles apply at once").isEqualTo("viewer");
+        assertThat(put("/users/" + name, admin(), "{\"disabled\":true}").status()).isEqualTo(200);
+        assertThat(assertRefused(get("/auth/me", session), 401, "Authorization").path("error").asText()).contains("disabled");
+        assertRefused(post("/auth/login", null, "{\"username\":\"" + name + "\",\"password\":\"" + newPw + "\"}"), 401, "username");
+        assertRefused(put("/users/" + name, admin(), "{}"), 400, "body");
+        assertRefused(put("/users/admin", admin(), "{\"disabled\":true}"), 409, "disabled");
+        assertThat(delete("/users/" + name, admin()).status()).isEqualTo(204);
+        assertRefused(get("/users/" + name, admin()), 404, "name");
+        assertThat(jdbc.queryForObject("select count(*) from api_tokens where username = ?", Long.class, name)).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from audit_log where target = ? and outcome = 'ok' and action in ('user:create', 'user:update', 'user:delete')",
+                Long.class, "user/" + name)).isEqualTo(4);
+    }
+
     // ---- roles overreaching
 
     @Test
