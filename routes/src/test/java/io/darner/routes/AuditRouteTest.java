@@ -88,4 +88,32 @@ class AuditRouteTest extends LifecycleTestSupport {
                 org.assertj.core.groups.Tuple.tuple("bob", "auth:login", "denied"),
                 org.assertj.core.groups.Tuple.tuple("bob", "auth:login", "ok"));
     }
+
+    @Test
+    void rowsAreHashChainedAndVerifyFindsAnAlteredRowOrACutEnd() {
+        for (int i = 0; i < 3; i++) h.audit.record("alice", "default", "cluster:create", "cluster/c" + i, "ok", null, "10.0.0.1");
+        assertThat(h.audit.verify().intact()).isTrue();
+        assertThat(h.audit.verify().rows()).isEqualTo(3);
+        List<AuditStore.Entry> rows = entries();
+        AuditStore.Entry middle = rows.get(1);
+        h.db.jdbc().update("update audit_log set outcome = 'denied' where id = ?", middle.id());
+        AuditStore.Verification broken = h.audit.verify();
+        assertThat(broken.brokenId()).isEqualTo(middle.id());
+        assertThat(broken.reason()).contains("altered");
+        h.db.jdbc().update("update audit_log set outcome = 'ok' where id = ?", middle.id());
+        assertThat(h.audit.verify().intact()).isTrue();
+        h.db.jdbc().update("delete from audit_log where id = ?", rows.get(0).id()); // the newest
+        assertThat(h.audit.verify().reason()).contains("last row(s) of the chain are missing");
+    }
+
+    @Test
+    void rowsWrittenBeforeTheChainAreLinkedIntoItOnce() {
+        h.db.jdbc().update("insert into audit_log (id, at_ms, actor, action, target, outcome, detail) values ('old-1', 1, 'admin', 'task:create', 'task/1', 'ok', null)");
+        h.db.jdbc().update("insert into audit_log (id, at_ms, actor, action, target, outcome, detail) values ('old-2', 2, 'admin', 'task:stop', 'task/1', 'ok', null)");
+        assertThat(h.audit.verify().brokenId()).isEqualTo("old-1");
+        assertThat(h.audit.sealUnchained()).isEqualTo(2);
+        assertThat(h.audit.sealUnchained()).isZero();
+        assertThat(h.audit.verify().intact()).isTrue();
+        assertThat(entries()).extracting(AuditStore.Entry::id).containsExactly("old-2", "old-1");
+    }
 }

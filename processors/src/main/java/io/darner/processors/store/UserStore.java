@@ -184,18 +184,18 @@ public final class UserStore {
     }
 
     private void failed(String key, long now) {
+        try { // the row exists before it is locked, so that two replicas counting the same name at once both count
+            db.jdbc().update("insert into login_failures (username, failures, first_at, locked_until) values (?, 0, ?, null)", key, now);
+        } catch (org.springframework.dao.DuplicateKeyException exists) {
+            // counted before
+        }
         db.inTransaction(() -> {
-            List<long[]> r = db.jdbc().query("select failures, first_at from login_failures where username = ? for update",
+            long[] r = db.jdbc().queryForObject("select failures, first_at from login_failures where username = ? for update",
                     (rs, i) -> new long[] {rs.getInt(1), rs.getLong(2)}, key);
-            if (r.isEmpty() || r.get(0)[1] < now - lockout.toMillis()) {
-                db.jdbc().update("delete from login_failures where username = ?", key);
-                db.jdbc().update("insert into login_failures (username, failures, first_at, locked_until) values (?, 1, ?, ?)",
-                        key, now, maxFailures <= 1 ? now + lockout.toMillis() : null);
-            } else {
-                long failures = r.get(0)[0] + 1;
-                db.jdbc().update("update login_failures set failures = ?, locked_until = ? where username = ?",
-                        failures, failures >= maxFailures ? now + lockout.toMillis() : null, key);
-            }
+            boolean fresh = r[1] < now - lockout.toMillis(); // the last failures are older than the window: start again
+            long failures = fresh ? 1 : r[0] + 1;
+            db.jdbc().update("update login_failures set failures = ?, first_at = ?, locked_until = ? where username = ?",
+                    failures, fresh ? now : r[1], failures >= maxFailures ? now + lockout.toMillis() : null, key);
         });
     }
 
