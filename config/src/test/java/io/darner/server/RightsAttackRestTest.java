@@ -158,6 +158,20 @@ class RightsAttackRestTest extends RestTestBase {
                 Long.class, "user/" + name)).isEqualTo(4);
     }
 
+    @Test
+    void theSuperAdministratorsCopyOfAnotherTenantsTaskStaysInThatTenant() {
+        String tenant = "atk-copy";
+        String u = user(tenant, Roles.TASK_ADMIN, null);
+        String c = cluster(tenant);
+        Res created = postJson("/tasks", token(u), Map.of("cluster", c, "source", "https://o.example/a", "target", "/opt/a", "startAt", "2099-01-01T00:00:00Z"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().path("tenant").asText()).isEqualTo(tenant);
+        Res copy = post("/tasks/" + created.json().path("id").asText() + "/copy", admin(), "{}");
+        assertThat(copy.status()).as(copy.toString()).isEqualTo(201);
+        assertThat(copy.json().path("tenant").asText()).isEqualTo(tenant);
+        assertThat(get("/tasks/" + copy.json().path("id").asText(), token(u)).status()).isEqualTo(200);
+    }
+
     // ---- roles overreaching
 
     @Test

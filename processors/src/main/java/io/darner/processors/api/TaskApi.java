@@ -99,6 +99,7 @@ public final class TaskApi {
         TaskStore.Task t = find(exchange);
         List<NodeRef> nodes = t.clusterName() != null ? List.of()
                 : tasks.nodes(t.id()).stream().map(n -> new NodeRef(n.nodeId(), n.room())).toList();
+        exchange.setProperty(Props.TENANT, t.tenant()); // the copy belongs where the original does (the super administrator may copy any)
         exchange.setProperty(Props.DRAFT, new TaskDraft(t.fileRef() == null ? t.sourceUrl() : null, t.fileRef(),
                 t.digest(), t.targetPath(), t.clusterName(), nodes, t.rateBytes(), null, t.id()));
     }
