@@ -173,7 +173,7 @@ public class ControlPlaneConfig {
     @Bean
     ApiRoutes apiRoutes(TaskStore tasks, ClusterStore clusters, FileVersionStore files, UserStore users, AuditStore audit,
                         Engine engine, ActiveTasks active, DarnerProperties props) {
-        return new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, props.getSupernode().getRoom()),
-                new FileVersionApi(files), new AuthApi(users), new SystemApi(engine, audit), new RightsApi(users));
+        return new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, props.getSupernode().getRoom(), users.rights()),
+                new FileVersionApi(files, users.rights()), new AuthApi(users), new SystemApi(engine, audit), new RightsApi(users));
     }
 }

@@ -172,6 +172,26 @@ class RightsAttackRestTest extends RestTestBase {
         assertThat(get("/tasks/" + copy.json().path("id").asText(), token(u)).status()).isEqualTo(200);
     }
 
+    @Test
+    void theSuperAdministratorCreatesForAnotherTenantAndOthersCannot() {
+        String tenant = "atk-for";
+        String u = user(tenant, Roles.TASK_ADMIN, null);
+        String c = TaskRestTest.unique("for");
+        Res made = postJson("/clusters", admin(), Map.of("name", c, "nodes", List.of(Map.of("id", "n1")), "tenant", tenant));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        assertThat(made.json().path("tenant").asText()).isEqualTo(tenant);
+        assertThat(postJson("/files", admin(), Map.of("name", c, "version", "1", "source", "https://o.example/f", "tenant", tenant)).json()
+                .path("tenant").asText()).isEqualTo(tenant);
+        assertThat(get("/clusters/" + c, token(u)).status()).isEqualTo(200);
+        assertThat(get("/files/" + c + "/1", token(u)).status()).isEqualTo(200);
+        // a task the super administrator creates on that cluster is that tenant's
+        Res task = postJson("/tasks", admin(), Map.of("cluster", c, "source", "https://o.example/a", "target", "/opt/a", "startAt", "2099-01-01T00:00:00Z"));
+        assertThat(task.json().path("tenant").asText()).isEqualTo(tenant);
+        // nobody else picks a tenant
+        assertRefused(postJson("/files", token(u), Map.of("name", c + "-x", "version", "1", "source", "https://o.example/f", "tenant", "default")), 400, "tenant");
+        assertRefused(postJson("/clusters", admin(), Map.of("name", c + "-x", "nodes", List.of(Map.of("id", "n1")), "tenant", "no-such-tenant")), 400, "tenant");
+    }
+
     // ---- roles overreaching
 
     @Test

@@ -177,7 +177,7 @@ final class LifecycleHarness implements AutoCloseable {
         List<RoutesBuilder> out = new ArrayList<>();
         out.add(new ErrorRoutes(new AuditProcessor(audit)));
         out.addAll(PluginHelper.getRoutesLoader(context).findRoutesBuilders(yamlRoutes(context)));
-        out.add(new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, ROOM), new FileVersionApi(files),
+        out.add(new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, ROOM, users.rights()), new FileVersionApi(files, users.rights()),
                 new AuthApi(users), new SystemApi(engine, audit), new RightsApi(users)));
         return out.toArray(RoutesBuilder[]::new);
     }

@@ -54,6 +54,7 @@ public final class ResolveClusterProcessor implements Processor {
                     .filter(x -> visible(p, x.tenant()))
                     .orElseThrow(() -> ApiException.badRequest("cluster", "cluster " + d.cluster() + " does not exist",
                             "create it with POST /api/v1/clusters, or see GET /api/v1/clusters"));
+            if (exchange.getProperty(Props.TENANT) == null) exchange.setProperty(Props.TENANT, c.tenant()); // a task belongs to its cluster's tenant
             if (c.nodes().isEmpty()) throw ApiException.badRequest("cluster", "cluster " + c.name() + " has no nodes", "add nodes to the cluster first");
             nodes = c.nodes();
         }
