@@ -7,7 +7,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * At first start (no users yet) creates the administrator {@code admin}. Its password is the
+ * At first start (no users yet) creates the super administrator {@code admin} of the default tenant. Its password is the
  * configured one, or a random one printed once here — never a fixed default. It runs once every
  * bean (the database migration among them) exists and before the web server and the routes
  * start, so that the first login the API answers already finds the administrator.
@@ -26,12 +26,14 @@ class BootstrapAdmin implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        int sealed = audit.sealUnchained();
+        if (sealed > 0) org.slf4j.LoggerFactory.getLogger(BootstrapAdmin.class).info("linked {} audit row(s) written before the hash chain into it", sealed);
         if (users.count() > 0) return;
         String configured = props.getBootstrap().getAdminPassword();
         boolean random = configured == null || configured.isEmpty();
         String password = random ? UserStore.randomPassword() : configured;
-        users.create("admin", password, Principal.ADMIN);
-        audit.record("system", "user:create", "user/admin", "ok", "bootstrap administrator");
+        users.create("admin", password, Principal.ADMIN); // the super administrator, of the default tenant
+        audit.record("system", Principal.DEFAULT_TENANT, "user:create", "user/admin", "ok", "bootstrap administrator (super-admin)", null);
         if (random) {
             System.out.println();
             System.out.println("  Darner: created the administrator 'admin' with the password");

@@ -6,6 +6,7 @@ import io.darner.engine.supernode.SupernodeConfig;
 import io.darner.processors.api.AuthApi;
 import io.darner.processors.api.ClusterApi;
 import io.darner.processors.api.FileVersionApi;
+import io.darner.processors.api.RightsApi;
 import io.darner.processors.api.SystemApi;
 import io.darner.processors.api.TaskApi;
 import io.darner.processors.engine.EmbeddedEngine;
@@ -17,6 +18,7 @@ import io.darner.processors.lifecycle.AuditProcessor;
 import io.darner.processors.lifecycle.AuthenticateProcessor;
 import io.darner.processors.lifecycle.AuthorizeProcessor;
 import io.darner.processors.lifecycle.FanOutProcessor;
+import io.darner.processors.lifecycle.Owners;
 import io.darner.processors.lifecycle.ProgressSink;
 import io.darner.processors.lifecycle.ReconcileProcessor;
 import io.darner.processors.lifecycle.ResolveClusterProcessor;
@@ -28,6 +30,7 @@ import io.darner.processors.store.AuditStore;
 import io.darner.processors.store.ClusterStore;
 import io.darner.processors.store.Db;
 import io.darner.processors.store.FileVersionStore;
+import io.darner.processors.store.RightsStore;
 import io.darner.processors.store.TaskStore;
 import io.darner.processors.store.UserStore;
 import io.darner.routes.ApiRoutes;
@@ -68,7 +71,12 @@ public class ControlPlaneConfig {
     FileVersionStore fileVersionStore(Db db) { return new FileVersionStore(db); }
 
     @Bean
-    UserStore userStore(Db db) { return new UserStore(db); }
+    RightsStore rightsStore(Db db) { return new RightsStore(db); }
+
+    @Bean
+    UserStore userStore(Db db, RightsStore rights, DarnerProperties props) {
+        return new UserStore(db, rights).throttle(props.getAuth().getMaxFailedLogins(), props.getAuth().getLockout());
+    }
 
     @Bean
     AuditStore auditStore(Db db) { return new AuditStore(db); }
@@ -138,7 +146,9 @@ public class ControlPlaneConfig {
     AuthenticateProcessor authenticateProcessor(UserStore users) { return new AuthenticateProcessor(users); }
 
     @Bean
-    AuthorizeProcessor authorizeProcessor(AuditStore audit) { return new AuthorizeProcessor(audit); }
+    AuthorizeProcessor authorizeProcessor(AuditStore audit, TaskStore tasks, ClusterStore clusters, FileVersionStore files, UserStore users) {
+        return new AuthorizeProcessor(audit, new Owners(tasks, clusters, files, users));
+    }
 
     @Bean
     ValidateProcessor validateProcessor(DarnerProperties props) { return new ValidateProcessor(props.getSupernode().getRoom()); }
@@ -185,13 +195,21 @@ public class ControlPlaneConfig {
         return r;
     }
 
+    /** Every API request carries the caller's address to the routes (for the audit trail); a client cannot set it. */
     @Bean
-    ErrorRoutes errorRoutes() { return new ErrorRoutes(); }
+    FilterRegistrationBean<ClientAddressFilter> clientAddressFilter() {
+        FilterRegistrationBean<ClientAddressFilter> r = new FilterRegistrationBean<>(new ClientAddressFilter());
+        r.addUrlPatterns("/api/*");
+        return r;
+    }
+
+    @Bean
+    ErrorRoutes errorRoutes(AuditProcessor auditProcessor) { return new ErrorRoutes(auditProcessor); }
 
     @Bean
     ApiRoutes apiRoutes(TaskStore tasks, ClusterStore clusters, FileVersionStore files, UserStore users, AuditStore audit,
                         Engine engine, ActiveTasks active, DarnerProperties props) {
-        return new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, props.getSupernode().getRoom()),
-                new FileVersionApi(files), new AuthApi(users, audit), new SystemApi(engine, audit));
+        return new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, props.getSupernode().getRoom(), users.rights()),
+                new FileVersionApi(files, users.rights()), new AuthApi(users), new SystemApi(engine, audit), new RightsApi(users));
     }
 }

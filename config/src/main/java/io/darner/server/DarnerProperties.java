@@ -17,6 +17,19 @@ public class DarnerProperties {
     private final Bootstrap bootstrap = new Bootstrap();
     /** Supernodes of other rooms, run as their own daemons: room → their admin address (HOST:PORT). */
     private final java.util.Map<String, String> externalSupernodes = new java.util.LinkedHashMap<>();
+    private final Auth auth = new Auth();
+
+    public static class Auth {
+        /** Failed logins in a row (per user name) after which logins are refused with 429 for {@code lockout}. */
+        private int maxFailedLogins = 5;
+        /** How long a user name stays locked after too many failed logins (also the window failures are counted in). */
+        private Duration lockout = Duration.ofMinutes(15);
+
+        public int getMaxFailedLogins() { return maxFailedLogins; }
+        public void setMaxFailedLogins(int maxFailedLogins) { this.maxFailedLogins = maxFailedLogins; }
+        public Duration getLockout() { return lockout; }
+        public void setLockout(Duration lockout) { this.lockout = lockout; }
+    }
 
     public static class Supernode {
         /** Id of the embedded supernode. */
@@ -70,4 +83,5 @@ public class DarnerProperties {
     public Tasks getTasks() { return tasks; }
     public Bootstrap getBootstrap() { return bootstrap; }
     public java.util.Map<String, String> getExternalSupernodes() { return externalSupernodes; }
+    public Auth getAuth() { return auth; }
 }

@@ -226,8 +226,10 @@ class DistributionRestTest extends RestTestBase {
         assertThat(body.path("error").asText()).contains("RUNNING");
         assertThat(task(id).path("state").asText()).isEqualTo("RUNNING");
         assertThat(snapshot()).isEqualTo(before);
-        assertThat(jdbc.queryForObject("select count(*) from audit_log where action = 'task:delete' and target = ?", Long.class, "task/" + id))
+        assertThat(jdbc.queryForObject("select count(*) from audit_log where action = 'task:delete' and outcome = 'ok' and target = ?", Long.class, "task/" + id))
                 .isZero();
+        assertThat(jdbc.queryForObject("select count(*) from audit_log where action = 'task:delete' and outcome = 'refused' and target = ?", Long.class, "task/" + id))
+                .as("the refused delete is audited").isEqualTo(1);
 
         // the node runs it: the engine's task id is derived from the source (and digest)
         String engineTask = TaskSpec.of(url("/stalled.bin"), null, null).taskId();

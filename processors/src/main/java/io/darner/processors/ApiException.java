@@ -38,6 +38,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(403, null, message, fix);
     }
 
+    public static ApiException tooManyRequests(String field, String message, String fix) {
+        return new ApiException(429, field, message, fix);
+    }
+
     public int status() {
         return status;
     }

@@ -2,6 +2,7 @@ package io.darner.routes;
 
 import io.darner.processors.ApiException;
 import io.darner.processors.api.ErrorResponder;
+import io.darner.processors.lifecycle.AuditProcessor;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
@@ -19,9 +20,20 @@ public final class ErrorRoutes extends RouteConfigurationBuilder {
     public static final String ID = "errors";
     public static final String STEPS = "steps";
 
+    private final AuditProcessor audit;
+
+    public ErrorRoutes() {
+        this(null);
+    }
+
+    /** With {@code audit}: every refused or failed change or login is an audit row too. */
+    public ErrorRoutes(AuditProcessor audit) {
+        this.audit = audit;
+    }
+
     @Override
     public void configuration() {
-        ErrorResponder responder = new ErrorResponder();
+        ErrorResponder responder = new ErrorResponder(audit);
         routeConfiguration(ID)
                 .onException(ApiException.class).handled(true).process(responder).end()
                 .onException(Exception.class).handled(true).process(responder).end();

@@ -11,7 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Route {@code audit}: every change that succeeded is one row (who, what, which object); reads and refused calls write none. */
+/** Route {@code audit}: every change is one row (who, what, which object, outcome); reads write none. */
 class AuditRouteTest extends LifecycleTestSupport {
 
     @BeforeEach
@@ -58,7 +58,7 @@ class AuditRouteTest extends LifecycleTestSupport {
     }
 
     @Test
-    void throughTheApiOneRowPerChangeAndNoneForReadsOrRefusals() throws Exception {
+    void throughTheApiOneRowPerChangeRefusedOrNotAndNoneForReads() throws Exception {
         assertThat(call("POST", "/api/v1/clusters", "{\"name\":\"prod\",\"nodes\":[{\"id\":\"n1\"}]}").status()).isEqualTo(201);
         assertThat(call("POST", "/api/v1/files", "{\"name\":\"app\",\"version\":\"1.0\",\"source\":\"https://o/app.tar\"}").status()).isEqualTo(201);
         assertThat(call("GET", "/api/v1/clusters", null).status()).isEqualTo(200);
@@ -72,6 +72,8 @@ class AuditRouteTest extends LifecycleTestSupport {
                         org.assertj.core.groups.Tuple.tuple("alice", "cluster:create", "cluster/prod", "ok"),
                         org.assertj.core.groups.Tuple.tuple("alice", "file:create", "file/app@1.0", "ok"),
                         org.assertj.core.groups.Tuple.tuple("alice", "file:delete", "file/app@1.0", "ok"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "cluster:create", "cluster/prod", "refused"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "cluster:create", null, "refused"),
                         org.assertj.core.groups.Tuple.tuple("alice", "cluster:delete", "cluster/prod", "ok"));
     }
 
@@ -85,5 +87,33 @@ class AuditRouteTest extends LifecycleTestSupport {
         assertThat(entries()).extracting(AuditStore.Entry::actor, AuditStore.Entry::action, AuditStore.Entry::outcome).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple("bob", "auth:login", "denied"),
                 org.assertj.core.groups.Tuple.tuple("bob", "auth:login", "ok"));
+    }
+
+    @Test
+    void rowsAreHashChainedAndVerifyFindsAnAlteredRowOrACutEnd() {
+        for (int i = 0; i < 3; i++) h.audit.record("alice", "default", "cluster:create", "cluster/c" + i, "ok", null, "10.0.0.1");
+        assertThat(h.audit.verify().intact()).isTrue();
+        assertThat(h.audit.verify().rows()).isEqualTo(3);
+        List<AuditStore.Entry> rows = entries();
+        AuditStore.Entry middle = rows.get(1);
+        h.db.jdbc().update("update audit_log set outcome = 'denied' where id = ?", middle.id());
+        AuditStore.Verification broken = h.audit.verify();
+        assertThat(broken.brokenId()).isEqualTo(middle.id());
+        assertThat(broken.reason()).contains("altered");
+        h.db.jdbc().update("update audit_log set outcome = 'ok' where id = ?", middle.id());
+        assertThat(h.audit.verify().intact()).isTrue();
+        h.db.jdbc().update("delete from audit_log where id = ?", rows.get(0).id()); // the newest
+        assertThat(h.audit.verify().reason()).contains("last row(s) of the chain are missing");
+    }
+
+    @Test
+    void rowsWrittenBeforeTheChainAreLinkedIntoItOnce() {
+        h.db.jdbc().update("insert into audit_log (id, at_ms, actor, action, target, outcome, detail) values ('old-1', 1, 'admin', 'task:create', 'task/1', 'ok', null)");
+        h.db.jdbc().update("insert into audit_log (id, at_ms, actor, action, target, outcome, detail) values ('old-2', 2, 'admin', 'task:stop', 'task/1', 'ok', null)");
+        assertThat(h.audit.verify().brokenId()).isEqualTo("old-1");
+        assertThat(h.audit.sealUnchained()).isEqualTo(2);
+        assertThat(h.audit.sealUnchained()).isZero();
+        assertThat(h.audit.verify().intact()).isTrue();
+        assertThat(entries()).extracting(AuditStore.Entry::id).containsExactly("old-2", "old-1");
     }
 }

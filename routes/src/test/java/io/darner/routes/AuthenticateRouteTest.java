@@ -44,7 +44,12 @@ class AuthenticateRouteTest extends LifecycleTestSupport {
         Exchange e = send("Bearer " + adminToken, "task:read");
         after.assertIsSatisfied();
         assertThat(e.getException()).isNull();
-        assertThat(e.getProperty(Props.PRINCIPAL, Principal.class)).isEqualTo(new Principal("alice", Principal.ADMIN));
+        Principal p = e.getProperty(Props.PRINCIPAL, Principal.class);
+        assertThat(p.username()).isEqualTo("alice");
+        assertThat(p.tenant()).isEqualTo(Principal.DEFAULT_TENANT);
+        assertThat(p.role()).isEqualTo(Principal.ADMIN);
+        assertThat(p.superAdmin()).isTrue();
+        assertThat(p.tokenId()).isNotNull();
         assertThat(after.getExchanges().get(0).getMessage().getHeader("Authorization")).isNull();
     }
 
@@ -65,13 +70,26 @@ class AuthenticateRouteTest extends LifecycleTestSupport {
 
     @Test
     void unknownTokenIs401() {
-        assertThat(refusal(send("Bearer drn_not-a-token", "task:read")).getMessage()).isEqualTo("the bearer token is unknown or expired");
+        assertThat(refusal(send("Bearer drn_not-a-token", "task:read")).getMessage()).isEqualTo("the bearer token is unknown");
+        assertThat(refusal(send("Bearer drn_bad token'; --", "task:read")).getMessage()).isEqualTo("the bearer token is malformed");
     }
 
     @Test
     void expiredTokenIs401() {
         h.db.jdbc().update("update api_tokens set expires_at = ? where username = 'alice'", 1L);
-        assertThat(refusal(send("Bearer " + adminToken, "task:read")).getMessage()).isEqualTo("the bearer token is unknown or expired");
+        assertThat(refusal(send("Bearer " + adminToken, "task:read")).getMessage()).isEqualTo("the bearer token expired");
+    }
+
+    @Test
+    void revokedTokenIs401() {
+        h.db.jdbc().update("update api_tokens set revoked_at = 1 where username = 'alice'");
+        assertThat(refusal(send("Bearer " + adminToken, "task:read")).getMessage()).isEqualTo("the bearer token was revoked");
+    }
+
+    @Test
+    void aTokenOfADisabledUserIs401() {
+        h.db.jdbc().update("update users set disabled = true where username = 'victor'");
+        assertThat(refusal(send("Bearer " + viewerToken, "task:read")).getMessage()).isEqualTo("the bearer token's user victor is disabled");
     }
 
     @Test
@@ -99,7 +117,7 @@ class AuthenticateRouteTest extends LifecycleTestSupport {
         InMemoryRest.Response r = call("GET", "/api/v1/auth/me", "drn_wrong", null);
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().get("field").asText()).isEqualTo("Authorization");
-        assertThat(r.json().get("error").asText()).isEqualTo("the bearer token is unknown or expired");
+        assertThat(r.json().get("error").asText()).isEqualTo("the bearer token is unknown");
         InMemoryRest.Response ok = call("GET", "/api/v1/auth/me", viewerToken, null);
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.json().get("username").asText()).isEqualTo("victor");

@@ -98,4 +98,41 @@ class AuthorizeRouteTest extends LifecycleTestSupport {
         assertThat(h.audit.latest(10)).extracting(AuditStore.Entry::outcome).containsExactly("denied");
         assertThat(call("GET", "/api/v1/clusters", viewerToken, null).status()).isEqualTo(200);
     }
+
+    @Test
+    void anotherTenantsObjectIs404AsIfItDidNotExistAndTheSuperAdministratorSeesIt() throws Exception {
+        h.users.rights().createTenant("other", "test");
+        h.clusters.create(new io.darner.processors.store.ClusterStore.Cluster("theirs", "host",
+                java.util.List.of(new io.darner.processors.store.ClusterStore.NodeRef("n1", "default")), 1L, "test", "other"));
+        h.users.create("olga", "olga-password-123", "other", java.util.List.of(new Principal.Grant("cluster-admin", java.util.Set.of(), null)));
+        String olga = h.users.issueToken("olga", "t", 0);
+        // victor (default tenant) cannot see it: the same 404 as a name that does not exist
+        InMemoryRest.Response foreign = call("GET", "/api/v1/clusters/theirs", viewerToken, null);
+        InMemoryRest.Response missing = call("GET", "/api/v1/clusters/nothing", viewerToken, null);
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.json().get("error").asText()).isEqualTo("cluster theirs does not exist");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(call("GET", "/api/v1/clusters/theirs", olga, null).status()).isEqualTo(200);
+        assertThat(call("GET", "/api/v1/clusters/theirs", adminToken, null).status()).as("super administrator").isEqualTo(200);
+        assertThat(call("DELETE", "/api/v1/clusters/theirs", viewerToken, null).status()).as("no right at all: 403 first").isEqualTo(403);
+    }
+
+    @Test
+    void aRoleLimitedToAClusterIsRefusedOnAnotherWith403() throws Exception {
+        h.clusters.create(new io.darner.processors.store.ClusterStore.Cluster("x", "host",
+                java.util.List.of(new io.darner.processors.store.ClusterStore.NodeRef("n1", "default")), 1L, "test"));
+        h.clusters.create(new io.darner.processors.store.ClusterStore.Cluster("y", "host",
+                java.util.List.of(new io.darner.processors.store.ClusterStore.NodeRef("n1", "default")), 1L, "test"));
+        h.users.create("xavier", "xavier-password-1", "default", java.util.List.of(new Principal.Grant("cluster-admin", java.util.Set.of(), java.util.Set.of("x"))));
+        String t = h.users.issueToken("xavier", "t", 0);
+        InMemoryRest.Response r = call("DELETE", "/api/v1/clusters/y", t, null);
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.json().get("error").asText()).isEqualTo("user xavier (role cluster-admin) may not cluster:delete on cluster y");
+        assertThat(h.audit.latest(10)).singleElement().satisfies(a -> {
+            assertThat(a.actor()).isEqualTo("xavier");
+            assertThat(a.target()).isEqualTo("cluster/y");
+            assertThat(a.outcome()).isEqualTo("denied");
+        });
+        assertThat(call("DELETE", "/api/v1/clusters/x", t, null).status()).isEqualTo(204);
+    }
 }

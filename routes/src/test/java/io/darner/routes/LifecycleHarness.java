@@ -9,6 +9,7 @@ import io.darner.engine.supernode.SupernodeConfig;
 import io.darner.processors.api.AuthApi;
 import io.darner.processors.api.ClusterApi;
 import io.darner.processors.api.FileVersionApi;
+import io.darner.processors.api.RightsApi;
 import io.darner.processors.api.SystemApi;
 import io.darner.processors.api.TaskApi;
 import io.darner.processors.engine.EmbeddedEngine;
@@ -18,6 +19,7 @@ import io.darner.processors.lifecycle.AuditProcessor;
 import io.darner.processors.lifecycle.AuthenticateProcessor;
 import io.darner.processors.lifecycle.AuthorizeProcessor;
 import io.darner.processors.lifecycle.FanOutProcessor;
+import io.darner.processors.lifecycle.Owners;
 import io.darner.processors.lifecycle.ProgressSink;
 import io.darner.processors.lifecycle.ReconcileProcessor;
 import io.darner.processors.lifecycle.ResolveClusterProcessor;
@@ -144,7 +146,7 @@ final class LifecycleHarness implements AutoCloseable {
         r.bind("activeTasks", active);
         r.bind("progressSink", progress);
         r.bind("authenticateProcessor", new AuthenticateProcessor(users));
-        r.bind("authorizeProcessor", new AuthorizeProcessor(audit));
+        r.bind("authorizeProcessor", new AuthorizeProcessor(audit, new Owners(tasks, clusters, files, users)));
         r.bind("validateProcessor", new ValidateProcessor(ROOM));
         r.bind("resolveClusterProcessor", new ResolveClusterProcessor(clusters, files, engine));
         r.bind("scheduleProcessor", new ScheduleProcessor(tasks));
@@ -173,10 +175,10 @@ final class LifecycleHarness implements AutoCloseable {
     /** The route builders the server loads: the error route configuration, the lifecycle YAML files, the API. */
     RoutesBuilder[] routes(CamelContext context) throws Exception {
         List<RoutesBuilder> out = new ArrayList<>();
-        out.add(new ErrorRoutes());
+        out.add(new ErrorRoutes(new AuditProcessor(audit)));
         out.addAll(PluginHelper.getRoutesLoader(context).findRoutesBuilders(yamlRoutes(context)));
-        out.add(new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, ROOM), new FileVersionApi(files),
-                new AuthApi(users, audit), new SystemApi(engine, audit)));
+        out.add(new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, ROOM, users.rights()), new FileVersionApi(files, users.rights()),
+                new AuthApi(users), new SystemApi(engine, audit), new RightsApi(users)));
         return out.toArray(RoutesBuilder[]::new);
     }
 
@@ -192,6 +194,7 @@ final class LifecycleHarness implements AutoCloseable {
     String tokenFor(String username, String role) {
         db.jdbc().update("insert into users (username, password_hash, role, created_at) values (?, ?, ?, ?)",
                 username, "{none}", role, System.currentTimeMillis());
+        db.jdbc().update("insert into user_roles (username, role) values (?, ?)", username, io.darner.processors.store.Roles.canonical(role));
         return users.issueToken(username, "test", 0);
     }
 

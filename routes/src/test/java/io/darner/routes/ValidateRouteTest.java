@@ -120,7 +120,7 @@ class ValidateRouteTest extends LifecycleTestSupport {
     }
 
     @Test
-    void throughTheApiA400NamesFieldAndFixAndWritesNothing() throws Exception {
+    void throughTheApiA400NamesFieldAndFixAndWritesNothingButTheAuditRow() throws Exception {
         InMemoryRest.Response r = call("POST", "/api/v1/tasks", "{\"source\":\"file:///a\",\"target\":\"/a\",\"nodes\":[{\"id\":\"n1\"}],\"digest\":\"md5:1\"}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().get("status").asInt()).isEqualTo(400);
@@ -128,6 +128,11 @@ class ValidateRouteTest extends LifecycleTestSupport {
         assertThat(r.json().get("error").asText()).contains("md5:1");
         assertThat(r.json().get("fix").asText()).isNotBlank();
         assertThat(h.db.jdbc().queryForObject("select count(*) from tasks", Long.class)).isZero();
-        assertThat(h.audit.latest(10)).isEmpty();
+        // a refused change is audited too (actor, action, outcome 'refused', the error)
+        assertThat(h.audit.latest(10)).singleElement().satisfies(a -> {
+            assertThat(a.action()).isEqualTo("task:create");
+            assertThat(a.outcome()).isEqualTo("refused");
+            assertThat(a.detail()).startsWith("400 ");
+        });
     }
 }

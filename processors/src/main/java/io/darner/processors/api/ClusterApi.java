@@ -19,16 +19,24 @@ import java.util.Set;
 /** Clusters of kind {@code host}: create, list, get, delete. */
 public final class ClusterApi {
     /** {@code POST /api/v1/clusters} body. */
-    public record ClusterRequest(String name, String kind, List<NodeInput> nodes) {}
+    public record ClusterRequest(String name, String kind, List<NodeInput> nodes, String tenant) {}
 
     public record NodeInput(String id, String room) {}
 
     private final ClusterStore clusters;
     private final String defaultRoom;
 
+    private final io.darner.processors.store.RightsStore rights;
+
     public ClusterApi(ClusterStore clusters, String defaultRoom) {
+        this(clusters, defaultRoom, null);
+    }
+
+    /** With {@code rights}: the super administrator may create a cluster for another tenant ({@code "tenant"}). */
+    public ClusterApi(ClusterStore clusters, String defaultRoom, io.darner.processors.store.RightsStore rights) {
         this.clusters = clusters;
         this.defaultRoom = defaultRoom;
+        this.rights = rights;
     }
 
     public void create(Exchange exchange) {
@@ -57,8 +65,13 @@ public final class ClusterApi {
         }
         Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
         exchange.setProperty(Props.AUDIT_TARGET, "cluster/" + r.name());
+        String tenant = TenantField.of(r.tenant(), p, rights);
+        if (!p.can("cluster:create", r.name())) {
+            throw ApiException.forbidden("user " + p.username() + " (role " + p.role() + ") may not cluster:create on cluster " + r.name(),
+                    "ask an administrator for a role that grants cluster:create on cluster " + r.name());
+        }
         try {
-            clusters.create(new ClusterStore.Cluster(r.name(), kind, nodes, System.currentTimeMillis(), p.username()));
+            clusters.create(new ClusterStore.Cluster(r.name(), kind, nodes, System.currentTimeMillis(), p.username(), tenant));
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("name", "cluster " + r.name() + " exists already", "choose another name, or delete the old cluster first");
         }
@@ -66,7 +79,9 @@ public final class ClusterApi {
     }
 
     public void list(Exchange exchange) {
-        Views.reply(exchange, 200, Map.of("items", clusters.list().stream().map(Views::cluster).toList()));
+        Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
+        Views.reply(exchange, 200, Map.of("items", clusters.inTenant(p.superAdmin() ? null : p.tenant()).stream()
+                .filter(c -> p.can("cluster:read", c.name())).map(Views::cluster).toList()));
     }
 
     public void get(Exchange exchange) {

@@ -1,6 +1,7 @@
 package io.darner.processors.api;
 
 import io.darner.processors.ApiException;
+import io.darner.processors.lifecycle.AuditProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -16,6 +17,16 @@ import java.util.Map;
  */
 public final class ErrorResponder implements Processor {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponder.class);
+    private final AuditProcessor audit;
+
+    public ErrorResponder() {
+        this(null);
+    }
+
+    /** With {@code audit}: a refused or failed change or login is also an audit row. */
+    public ErrorResponder(AuditProcessor audit) {
+        this.audit = audit;
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -36,6 +47,13 @@ public final class ErrorResponder implements Processor {
             body.put("error", "internal error" + (e == null ? "" : " (" + e.getClass().getSimpleName() + ")"));
             body.put("fix", "this is a fault of the server, not of the request; the server log has the details");
             log.error("route {} failed", exchange.getFromRouteId(), e);
+        }
+        if (audit != null) {
+            try {
+                audit.failure(exchange, status, String.valueOf(body.get("error")));
+            } catch (RuntimeException auditFailed) {
+                log.error("route {}: could not audit a refused call", exchange.getFromRouteId(), auditFailed);
+            }
         }
         Views.reply(exchange, status, body);
     }

@@ -15,12 +15,20 @@ import java.util.Map;
 /** Named, versioned artifacts: create, list, get, delete. */
 public final class FileVersionApi {
     /** {@code POST /api/v1/files} body. */
-    public record FileRequest(String name, String version, String source, String digest, Long sizeBytes) {}
+    public record FileRequest(String name, String version, String source, String digest, Long sizeBytes, String tenant) {}
 
     private final FileVersionStore files;
 
+    private final io.darner.processors.store.RightsStore rights;
+
     public FileVersionApi(FileVersionStore files) {
+        this(files, null);
+    }
+
+    /** With {@code rights}: the super administrator may register a file version for another tenant ({@code "tenant"}). */
+    public FileVersionApi(FileVersionStore files, io.darner.processors.store.RightsStore rights) {
         this.files = files;
+        this.rights = rights;
     }
 
     public void create(Exchange exchange) {
@@ -44,7 +52,8 @@ public final class FileVersionApi {
         }
         if (r.sizeBytes() != null && r.sizeBytes() < 0) throw ApiException.badRequest("sizeBytes", "sizeBytes is negative", "give the size in bytes, or leave it out");
         Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
-        FileVersionStore.FileVersion f = new FileVersionStore.FileVersion(r.name(), r.version(), r.source(), digest, r.sizeBytes(), System.currentTimeMillis(), p.username());
+        String tenant = TenantField.of(r.tenant(), p, rights);
+        FileVersionStore.FileVersion f = new FileVersionStore.FileVersion(r.name(), r.version(), r.source(), digest, r.sizeBytes(), System.currentTimeMillis(), p.username(), tenant);
         exchange.setProperty(Props.AUDIT_TARGET, "file/" + f.ref());
         try {
             files.create(f);
@@ -55,7 +64,8 @@ public final class FileVersionApi {
     }
 
     public void list(Exchange exchange) {
-        Views.reply(exchange, 200, Map.of("items", files.list(Params.optional(exchange, "name")).stream().map(Views::file).toList()));
+        Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
+        Views.reply(exchange, 200, Map.of("items", files.list(Params.text(exchange, "name", 128), p.superAdmin() ? null : p.tenant()).stream().map(Views::file).toList()));
     }
 
     public void get(Exchange exchange) {

@@ -12,6 +12,15 @@ final class Params {
         return v == null || v.isBlank() ? null : v;
     }
 
+    /** A text filter: at most {@code max} characters (matched exactly, never spliced into SQL). */
+    static String text(Exchange exchange, String name, int max) {
+        String v = optional(exchange, name);
+        if (v != null && v.length() > max) {
+            throw ApiException.badRequest(name, name + " is longer than " + max + " characters", "give the exact " + name + " to look for (at most " + max + " characters)");
+        }
+        return v;
+    }
+
     static int intParam(Exchange exchange, String name, int dflt, int min, int max) {
         String v = optional(exchange, name);
         if (v == null) return dflt;

@@ -39,7 +39,9 @@ public final class TaskApi {
         }
         int page = Params.intParam(exchange, "page", 0, 0, 1_000_000);
         int size = Params.intParam(exchange, "size", 20, 1, 200);
-        TaskStore.Page p = tasks.list(state, Params.optional(exchange, "cluster"), Params.optional(exchange, "creator"), page, size);
+        Principal principal = exchange.getProperty(Props.PRINCIPAL, Principal.class);
+        TaskStore.Page p = tasks.list(principal.superAdmin() ? null : principal.tenant(), state, Params.text(exchange, "cluster", 64),
+                Params.text(exchange, "creator", 64), page, size);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", p.items().stream().map(Views::taskBrief).toList());
         body.put("page", page);
@@ -97,6 +99,7 @@ public final class TaskApi {
         TaskStore.Task t = find(exchange);
         List<NodeRef> nodes = t.clusterName() != null ? List.of()
                 : tasks.nodes(t.id()).stream().map(n -> new NodeRef(n.nodeId(), n.room())).toList();
+        exchange.setProperty(Props.TENANT, t.tenant()); // the copy belongs where the original does (the super administrator may copy any)
         exchange.setProperty(Props.DRAFT, new TaskDraft(t.fileRef() == null ? t.sourceUrl() : null, t.fileRef(),
                 t.digest(), t.targetPath(), t.clusterName(), nodes, t.rateBytes(), null, t.id()));
     }

@@ -34,6 +34,7 @@ public final class Views {
         put(m, "startAt", time(t.startAt()));
         m.put("createdAt", time(t.createdAt()));
         m.put("createdBy", t.createdBy());
+        m.put("tenant", t.tenant());
         put(m, "startedAt", time(t.startedAt()));
         put(m, "finishedAt", time(t.finishedAt()));
         if (t.startedAt() != null) {
@@ -100,6 +101,7 @@ public final class Views {
         m.put("nodes", c.nodes().stream().map(n -> Map.of("id", n.nodeId(), "room", n.room())).toList());
         m.put("createdAt", time(c.createdAt()));
         m.put("createdBy", c.createdBy());
+        m.put("tenant", c.tenant());
         return m;
     }
 
@@ -112,6 +114,45 @@ public final class Views {
         put(m, "sizeBytes", f.sizeBytes());
         m.put("createdAt", time(f.createdAt()));
         m.put("createdBy", f.createdBy());
+        m.put("tenant", f.tenant());
+        return m;
+    }
+
+    public static List<Map<String, Object>> grants(List<io.darner.processors.store.Principal.Grant> grants) {
+        return grants.stream().map(g -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("role", g.role());
+            if (g.clusters() != null) m.put("clusters", g.clusters());
+            return m;
+        }).toList();
+    }
+
+    public static Map<String, Object> user(io.darner.processors.store.UserStore.User u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("username", u.username());
+        m.put("tenant", u.tenant());
+        m.put("disabled", u.disabled());
+        m.put("roles", grants(u.grants()));
+        m.put("createdAt", time(u.createdAt()));
+        put(m, "updatedAt", time(u.updatedAt()));
+        return m;
+    }
+
+    public static Map<String, Object> role(String name, String tenant, java.util.Set<String> permissions, java.util.Set<String> clusters, boolean builtIn) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("builtIn", builtIn);
+        put(m, "tenant", tenant);
+        m.put("permissions", new java.util.TreeSet<>(permissions));
+        put(m, "clusters", clusters);
+        return m;
+    }
+
+    public static Map<String, Object> tenant(io.darner.processors.store.RightsStore.Tenant t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("createdAt", time(t.createdAt()));
+        m.put("createdBy", t.createdBy());
         return m;
     }
 

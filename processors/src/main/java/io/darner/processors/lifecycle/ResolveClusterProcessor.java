@@ -6,6 +6,7 @@ import io.darner.processors.engine.Engine;
 import io.darner.processors.store.ClusterStore;
 import io.darner.processors.store.ClusterStore.NodeRef;
 import io.darner.processors.store.FileVersionStore;
+import io.darner.processors.store.Principal;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -31,11 +32,13 @@ public final class ResolveClusterProcessor implements Processor {
     @Override
     public void process(Exchange exchange) {
         TaskDraft d = exchange.getProperty(Props.DRAFT, TaskDraft.class);
+        Principal p = exchange.getProperty(Props.PRINCIPAL, Principal.class);
         String source = d.sourceUrl();
         String digest = d.digest();
         if (d.fileRef() != null) {
             int at = d.fileRef().lastIndexOf('@');
             FileVersionStore.FileVersion f = files.find(d.fileRef().substring(0, at), d.fileRef().substring(at + 1))
+                    .filter(x -> visible(p, x.tenant()))
                     .orElseThrow(() -> ApiException.badRequest("file", "file version " + d.fileRef() + " does not exist",
                             "register it with POST /api/v1/files, or see GET /api/v1/files for the known ones"));
             source = f.sourceUrl();
@@ -48,10 +51,18 @@ public final class ResolveClusterProcessor implements Processor {
         List<NodeRef> nodes = d.nodes();
         if (d.cluster() != null) {
             ClusterStore.Cluster c = clusters.find(d.cluster())
+                    .filter(x -> visible(p, x.tenant()))
                     .orElseThrow(() -> ApiException.badRequest("cluster", "cluster " + d.cluster() + " does not exist",
                             "create it with POST /api/v1/clusters, or see GET /api/v1/clusters"));
+            if (exchange.getProperty(Props.TENANT) == null) exchange.setProperty(Props.TENANT, c.tenant()); // a task belongs to its cluster's tenant
             if (c.nodes().isEmpty()) throw ApiException.badRequest("cluster", "cluster " + c.name() + " has no nodes", "add nodes to the cluster first");
             nodes = c.nodes();
+        }
+        // a role limited to named clusters creates tasks only on those (an explicit node list needs an unlimited one)
+        if (p != null && !p.can("task:create", d.cluster())) {
+            String where = d.cluster() == null ? "on an explicit node list" : "on cluster " + d.cluster();
+            throw ApiException.forbidden("user " + p.username() + " (role " + p.role() + ") may not task:create " + where,
+                    "ask an administrator for a role that grants task:create " + where);
         }
         Set<String> rooms = engine.rooms();
         for (int i = 0; i < nodes.size(); i++) {
@@ -63,5 +74,10 @@ public final class ResolveClusterProcessor implements Processor {
             }
         }
         exchange.setProperty(Props.DRAFT, d.withResolved(source, digest, nodes));
+    }
+
+    /** Another tenant's cluster or file is answered as one that does not exist; without a principal (internal calls) all are. */
+    private static boolean visible(Principal p, String tenant) {
+        return p == null || p.superAdmin() || p.tenant().equals(tenant);
     }
 }

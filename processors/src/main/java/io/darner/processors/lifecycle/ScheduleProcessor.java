@@ -30,7 +30,8 @@ public final class ScheduleProcessor implements Processor {
         String id = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
         TaskStore.Task t = new TaskStore.Task(id, TaskState.PENDING, d.sourceUrl(), d.fileRef(), d.digest(), d.target(), d.cluster(),
-                d.rateBytes(), d.startAt(), now, p.username(), null, null, null, null, d.copiedFrom(), null);
+                d.rateBytes(), d.startAt(), now, p.username(), null, null, null, null, d.copiedFrom(), null,
+                exchange.getProperty(Props.TENANT, p.tenant(), String.class));
         tasks.insert(t, d.nodes(), (d.copiedFrom() == null ? "created by " : "copied from " + d.copiedFrom() + " by ") + p.username()
                 + " for " + d.nodes().size() + " node(s)");
         boolean later = d.startAt() != null && d.startAt() > now;

@@ -38,6 +38,7 @@ public final class VerifyProcessor implements Processor {
             exchange.setProperty(FINISHED, end);
             exchange.setProperty(Props.AUDIT_ACTION, "task:finish");
             exchange.setProperty(Props.AUDIT_TARGET, "task/" + t.id());
+            exchange.setProperty(Props.TENANT, t.tenant());
         }
     }
 

@@ -16,7 +16,14 @@ import java.util.stream.Collectors;
 public final class TaskStore {
     public record Task(String id, TaskState state, String sourceUrl, String fileRef, String digest, String targetPath,
                        String clusterName, Long rateBytes, Long startAt, long createdAt, String createdBy,
-                       Long startedAt, Long finishedAt, Long sizeBytes, String contentId, String copiedFrom, String cause) {}
+                       Long startedAt, Long finishedAt, Long sizeBytes, String contentId, String copiedFrom, String cause, String tenant) {
+        public Task(String id, TaskState state, String sourceUrl, String fileRef, String digest, String targetPath,
+                    String clusterName, Long rateBytes, Long startAt, long createdAt, String createdBy,
+                    Long startedAt, Long finishedAt, Long sizeBytes, String contentId, String copiedFrom, String cause) {
+            this(id, state, sourceUrl, fileRef, digest, targetPath, clusterName, rateBytes, startAt, createdAt, createdBy, startedAt, finishedAt,
+                    sizeBytes, contentId, copiedFrom, cause, Principal.DEFAULT_TENANT);
+        }
+    }
 
     public record TaskNode(String taskId, String nodeId, String room, NodeState state, long verifiedBytes, Long sizeBytes,
                            boolean fromSource, String message, long updatedAt, Long finishedAt) {}
@@ -26,11 +33,11 @@ public final class TaskStore {
     public record Page(List<Task> items, long total) {}
 
     private static final String TASK_COLUMNS = "id, state, source_url, file_ref, digest, target_path, cluster_name, rate_bytes, start_at,"
-            + " created_at, created_by, started_at, finished_at, size_bytes, content_id, copied_from, cause";
+            + " created_at, created_by, started_at, finished_at, size_bytes, content_id, copied_from, cause, tenant";
     private static final RowMapper<Task> TASK = (rs, i) -> new Task(rs.getString(1), TaskState.valueOf(rs.getString(2)), rs.getString(3),
             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
             rs.getLong(10), rs.getString(11), rs.getObject(12, Long.class), rs.getObject(13, Long.class), rs.getObject(14, Long.class),
-            rs.getString(15), rs.getString(16), rs.getString(17));
+            rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18));
     private static final RowMapper<TaskNode> NODE = (rs, i) -> new TaskNode(rs.getString(1), rs.getString(2), rs.getString(3),
             NodeState.valueOf(rs.getString(4)), rs.getLong(5), rs.getObject(6, Long.class), rs.getBoolean(7), rs.getString(8),
             rs.getLong(9), rs.getObject(10, Long.class));
@@ -44,9 +51,9 @@ public final class TaskStore {
     /** Writes a new task in state PENDING with its target nodes and its first event, atomically. */
     public void insert(Task t, Collection<ClusterStore.NodeRef> nodes, String cause) {
         db.inTransaction(() -> {
-            db.jdbc().update("insert into tasks (" + TASK_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.jdbc().update("insert into tasks (" + TASK_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     t.id(), TaskState.PENDING.name(), t.sourceUrl(), t.fileRef(), t.digest(), t.targetPath(), t.clusterName(),
-                    t.rateBytes(), t.startAt(), t.createdAt(), t.createdBy(), null, null, null, null, t.copiedFrom(), null);
+                    t.rateBytes(), t.startAt(), t.createdAt(), t.createdBy(), null, null, null, null, t.copiedFrom(), null, t.tenant());
             for (ClusterStore.NodeRef n : nodes) {
                 db.jdbc().update("insert into task_nodes (task_id, node_id, room, state, verified_bytes, size_bytes, from_source, message, updated_at, finished_at)"
                         + " values (?, ?, ?, ?, 0, null, ?, null, ?, null)", t.id(), n.nodeId(), n.room(), NodeState.PENDING.name(), false, t.createdAt());
@@ -157,8 +164,14 @@ public final class TaskStore {
 
     /** A page of tasks, newest first, optionally filtered by state, cluster and creator. */
     public Page list(TaskState state, String cluster, String creator, int page, int size) {
+        return list(null, state, cluster, creator, page, size);
+    }
+
+    /** As {@link #list(TaskState, String, String, int, int)}, only tasks of {@code tenant} (null: all). */
+    public Page list(String tenant, TaskState state, String cluster, String creator, int page, int size) {
         StringBuilder where = new StringBuilder(" where 1 = 1");
         List<Object> args = new ArrayList<>();
+        if (tenant != null) { where.append(" and tenant = ?"); args.add(tenant); }
         if (state != null) { where.append(" and state = ?"); args.add(state.name()); }
         if (cluster != null) { where.append(" and cluster_name = ?"); args.add(cluster); }
         if (creator != null) { where.append(" and created_by = ?"); args.add(creator); }
