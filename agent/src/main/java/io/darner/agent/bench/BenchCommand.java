@@ -1,6 +1,9 @@
 package io.darner.agent.bench;
 
+import io.darner.agent.bench.kernel.KernelBench;
+import io.darner.agent.bench.kernel.KernelOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -28,12 +31,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Event loop threads (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int threads;
 
+    @Mixin
+    KernelOptions kernel;
+
     @Override
     public Integer call() throws Exception {
         // the harness runs many nodes in one process: their per-connection info lines would bury the result
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         Path base = dir != null ? dir : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         Files.createDirectories(base);
+        if (kernel.kernel) return KernelBench.run(scenario, kernel, base);
         Path work = Files.createTempDirectory(base, "darner-bench-");
         try {
             InProcessBench.Report r = new InProcessBench(scenario, work, threads, !noWarmup).run();
