@@ -49,8 +49,7 @@ final class FaultSuite {
         m.put("kill_both_supernodes", FaultSuite::killBothSupernodes);
         m.put("lying_peer", FaultSuite::lyingPeer);
         m.put("disk_full", FaultSuite::diskFull);
-        m.put("control_plane_restart", c -> Outcome.of(false, "not implemented by darner faults yet (needs the server jar and a database;"
-                + " it-tests ControlPlaneSuite covers a server restart mid-task)"));
+        m.put("control_plane_restart", FaultSuite::controlPlaneRestart);
         m.put("malformed_frame_flood", FaultSuite::frameFlood);
         return m;
     }
@@ -186,6 +185,106 @@ final class FaultSuite {
         } finally {
             c.close();
             run("umount", small.toString());
+        }
+    }
+
+    /** The control-plane server jar (case 6); null: not found. */
+    static Path serverJar;
+
+    // 6. the control-plane server restarted mid-task (SIGKILL, then started again on the same H2 data):
+    //    the task ends SUCCEEDED, and no node that had verified the file is handed it again
+    static Outcome controlPlaneRestart(LocalCluster c) throws Exception {
+        if (serverJar == null || !Files.isRegularFile(serverJar)) {
+            return Outcome.of(false, "server jar not found (" + serverJar + "): build it with `./darner server --help` or pass --server-jar");
+        }
+        Path src = random(c.dir.resolve("origin/f.bin"), 64L << 20);
+        String digest = sha256(src);
+        String http = LocalCluster.freeAddress();
+        String sn = LocalCluster.freeAddress();
+        String password = "faults-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        List<String> args = List.of("server", "--server.port=" + http.substring(http.lastIndexOf(':') + 1),
+                "--darner.data-dir=" + c.dir.resolve("server"), "--darner.routes-dir=" + c.dir.resolve("routes.d"),
+                "--darner.supernode.listen=" + sn, "--darner.supernode.room=" + LocalCluster.ROOM,
+                "--darner.supernode.secret-file=" + c.secret(), "--darner.bootstrap.admin-password=" + password);
+        Server server = new Server(c, http, args, password);
+        server.start(1);
+        List<Node> agents = List.of(c.agentOf("node-a", sn, "--download-rate", "16MB/s"), c.agentOf("node-b", sn, "--download-rate", "16MB/s"),
+                c.agentOf("node-c", sn, "--download-rate", "2MB/s"));
+        for (Node a : agents) Files.createDirectories(c.out().resolve(a.name()));
+        LocalCluster.await("3 nodes to join the server", 120, () -> server.call("GET", "/api/v1/nodes", null).path("items").size() >= 3);
+        JsonNode created = server.call("POST", "/api/v1/tasks", "{\"source\":\"" + src.toUri() + "\",\"digest\":\"" + digest
+                + "\",\"nodes\":[{\"id\":\"node-a\"},{\"id\":\"node-b\"},{\"id\":\"node-c\"}],\"target\":\""
+                + c.out().resolve("{node}").resolve("f.bin") + "\"}");
+        String id = created.path("id").asText();
+        if (id.isEmpty()) return Outcome.of(false, "the server refused the task: " + created);
+        LocalCluster.await("node-a and node-b verified", 180, () -> {
+            JsonNode t = server.call("GET", "/api/v1/tasks/" + id, null);
+            return "VERIFIED".equals(state(t, "node-a")) && "VERIFIED".equals(state(t, "node-b"));
+        });
+        String cBefore = state(server.call("GET", "/api/v1/tasks/" + id, null), "node-c");
+        server.process.destroyForcibly();
+        server.process.waitFor();
+        server.start(2);
+        JsonNode[] done = {null};
+        LocalCluster.await("task " + id + " to finish", 180, () -> {
+            JsonNode t = server.call("GET", "/api/v1/tasks/" + id, null);
+            if (List.of("SUCCEEDED", "PARTIAL", "FAILED", "STOPPED").contains(t.path("state").asText())) done[0] = t;
+            return done[0] != null;
+        });
+        List<String> events = new ArrayList<>();
+        for (JsonNode e : server.call("GET", "/api/v1/tasks/" + id + "/events", null).path("events")) {
+            events.add(e.path("state").asText() + " " + e.path("node").asText());
+        }
+        long verifiedA = events.stream().filter(e -> e.equals("VERIFIED node-a")).count();
+        long verifiedB = events.stream().filter(e -> e.equals("VERIFIED node-b")).count();
+        int ok = 0;
+        for (Node a : agents) if (Files.exists(c.out().resolve(a.name()).resolve("f.bin")) && sha256(c.out().resolve(a.name()).resolve("f.bin")).equals(digest)) ok++;
+        String state = done[0].path("state").asText();
+        return Outcome.of("SUCCEEDED".equals(state) && "RUNNING".equals(cBefore) && verifiedA == 1 && verifiedB == 1 && ok == 3,
+                "state=" + state + " node_c_at_kill=" + cBefore + " verified_events_a=" + verifiedA + " b=" + verifiedB + " files_verified=" + ok + "/3");
+    }
+
+    private static String state(JsonNode task, String node) {
+        for (JsonNode n : task.path("nodes")) if (node.equals(n.path("id").asText())) return n.path("state").asText();
+        return "";
+    }
+
+    /** The server jar as a process, and its REST API with the administrator's token. */
+    private static final class Server {
+        final LocalCluster c;
+        final String http;
+        final List<String> args;
+        final String password;
+        Process process;
+        String token;
+
+        Server(LocalCluster c, String http, List<String> args, String password) {
+            this.c = c;
+            this.http = http;
+            this.args = args;
+            this.password = password;
+        }
+
+        void start(int n) {
+            process = c.startJar("server", serverJar, List.of("-Xmx768m"), args);
+            token = null;
+            LocalCluster.await("the server to answer /api/v1/health", 180, () -> {
+                if (!process.isAlive()) throw new IllegalStateException("the server exited: " + LocalCluster.log(c.dir.resolve("logs/server.log")));
+                return LocalCluster.status(http, "/api/v1/health") == 200;
+            });
+            token = call("POST", "/api/v1/auth/login", "{\"username\":\"admin\",\"password\":\"" + password + "\"}").path("token").asText();
+        }
+
+        JsonNode call(String method, String path, String json) {
+            try {
+                var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + http + path)).timeout(java.time.Duration.ofSeconds(30))
+                        .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(json));
+                if (json != null) b.header("Content-Type", "application/json");
+                if (token != null) b.header("Authorization", "Bearer " + token);
+                return LocalCluster.JSON.readTree(LocalCluster.HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            } catch (Exception e) {
+                return LocalCluster.JSON.createObjectNode();
+            }
         }
     }
 

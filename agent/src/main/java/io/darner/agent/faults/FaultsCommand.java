@@ -22,10 +22,19 @@ public final class FaultsCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Work directory (default: a new directory under the system temp directory)")
     Path dir;
 
+    @Option(names = "--server-jar", paramLabel = "JAR", description = "The control-plane server jar for the control_plane_restart case "
+            + "(default: $DARNER_SERVER_JAR, else config/target/darner-server.jar next to this jar's module)")
+    Path serverJar;
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         Path jar = Path.of(FaultsCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (serverJar == null && System.getenv("DARNER_SERVER_JAR") != null) serverJar = Path.of(System.getenv("DARNER_SERVER_JAR"));
+        if (serverJar == null && jar.getParent() != null && jar.getParent().getParent() != null && jar.getParent().getParent().getParent() != null) {
+            serverJar = jar.getParent().getParent().getParent().resolve("config/target/darner-server.jar");
+        }
+        FaultSuite.serverJar = serverJar == null ? null : serverJar.toAbsolutePath();
         Path base = dir != null ? Files.createDirectories(dir) : Path.of(System.getProperty("java.io.tmpdir"));
         Path work = Files.createTempDirectory(base, "darner-faults-");
         int passed = 0, failed = 0;

@@ -72,8 +72,13 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private Process start(String name, List<String> args) {
+        return startJar(name, jar, JvmOptions.forCommand(args.get(0)), args);
+    }
+
+    /** Starts {@code java JVM -jar JAR ARGS}, logging to logs/NAME.log (appended: a restart keeps the earlier lines). */
+    Process startJar(String name, Path jar, List<String> jvm, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(JvmOptions.forCommand(args.get(0)));
+        cmd.addAll(jvm);
         cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(args);
         try {
@@ -100,6 +105,20 @@ final class LocalCluster implements AutoCloseable {
             return status(n.http(), "/healthz") == 200;
         });
         return n;
+    }
+
+    Path secret() {
+        return secret;
+    }
+
+    Node agentOf(String name, String supernodeListen, String... extra) {
+        String listen = freeAddress();
+        String control = freeAddress();
+        List<String> args = new ArrayList<>(List.of("agent", "--node-id", name, "--supernode", supernodeListen, "--room", ROOM,
+                "--data-dir", dir.resolve(name).toString(), "--listen", listen, "--control", control,
+                "--secret-file", secret.toString(), "--allow-dir", out().toString()));
+        args.addAll(List.of(extra));
+        return new Node(name, listen, control, start(name, args), dir.resolve("logs").resolve(name + ".log"));
     }
 
     Node agent(String name, List<Node> supernodes, Path dataDir, String... extra) {
