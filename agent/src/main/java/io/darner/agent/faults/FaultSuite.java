@@ -217,10 +217,16 @@ final class FaultSuite {
                 + c.out().resolve("{node}").resolve("f.bin") + "\"}");
         String id = created.path("id").asText();
         if (id.isEmpty()) return Outcome.of(false, "the server refused the task: " + created);
-        LocalCluster.await("node-a and node-b verified", 180, () -> {
-            JsonNode t = server.call("GET", "/api/v1/tasks/" + id, null);
-            return "VERIFIED".equals(state(t, "node-a")) && "VERIFIED".equals(state(t, "node-b"));
-        });
+        JsonNode[] last = {null};
+        try {
+            LocalCluster.await("node-a and node-b verified", 180, () -> {
+                JsonNode t = server.call("GET", "/api/v1/tasks/" + id, null);
+                last[0] = t;
+                return "VERIFIED".equals(state(t, "node-a")) && "VERIFIED".equals(state(t, "node-b"));
+            });
+        } catch (IllegalStateException e) {
+            return Outcome.of(false, e.getMessage() + "; task: " + last[0]);
+        }
         String cBefore = state(server.call("GET", "/api/v1/tasks/" + id, null), "node-c");
         server.process.destroyForcibly();
         server.process.waitFor();
