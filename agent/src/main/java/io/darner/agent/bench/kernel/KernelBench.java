@@ -58,6 +58,8 @@ public final class KernelBench {
     private final PrintStream out = System.out;
     private final PrintStream log = System.err;
     private final AtomicBoolean cleaned = new AtomicBoolean();
+    /** Set first thing by the cleanup (the shutdown hook on SIGINT/SIGTERM): no result may be printed after it. */
+    private volatile boolean stopping;
     private final long deadlineSeconds;
     private Path source;
     private String digest;
@@ -175,11 +177,13 @@ public final class KernelBench {
                 default -> http();
             };
             long[] cpu1 = cpu();
+            if (stopping) throw new IllegalStateException("interrupted during " + system);
             procs.stopAll();
             results.put(system, r);
             double busy = cpu1[1] == cpu0[1] ? 0 : 100.0 * (cpu1[0] - cpu0[0]) / (cpu1[1] - cpu0[1]);
             log.printf(Locale.ROOT, "KERNEL system=%s machine_cpu_busy_pct=%.0f loadavg=%s times_s=%s%n", system, busy,
                     Files.readString(Path.of("/proc/loadavg")).trim(), Arrays.toString(r.times()));
+            if (stopping) throw new IllegalStateException("interrupted during " + system);
             out.printf(Locale.ROOT, "BENCH kernel scenario=%s system=%s nodes=%d t_max_s=%.2f t_fluid_s=%.2f ratio=%.2f p99_s=%.2f verified=%d/%d%n",
                     scenario, system, nodes, r.tMax(), fluid, r.tMax() / fluid, r.p99(), r.verified(), nodes);
             out.flush();
@@ -187,6 +191,7 @@ public final class KernelBench {
             deleteTree(work.resolve(system));
         }
         Result d = results.get("darner");
+        if (stopping) throw new IllegalStateException("interrupted");
         if (d != null && results.size() > 1) {
             StringBuilder line = new StringBuilder("BENCH kernel scenario=" + scenario);
             for (Result r : results.values()) {
@@ -438,6 +443,7 @@ public final class KernelBench {
     private void awaitCondition(String what, long seconds, BooleanSupplier condition) {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (!condition.getAsBoolean()) {
+            if (stopping) throw new IllegalStateException("interrupted waiting for " + what);
             if (System.nanoTime() > deadline) throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
             try {
                 Thread.sleep(20);
@@ -449,6 +455,7 @@ public final class KernelBench {
     }
 
     private void cleanup() {
+        stopping = true;
         if (!cleaned.compareAndSet(false, true)) return;
         try {
             procs.close();
