@@ -123,7 +123,7 @@ public final class KernelBench {
     static void preflight(List<String> systems) {
         String uid = Procs.tryRun(List.of("id", "-u"), null).output().trim();
         if (!"0".equals(uid)) {
-            throw new IllegalStateException("darner bench --kernel needs root (it creates network namespaces, a bridge and tc qdiscs); run it as root or with sudo");
+            throw new IllegalStateException("needs root (it creates network namespaces, a bridge and tc qdiscs); run it as root or with sudo");
         }
         Procs.Result ns = Procs.tryRun(List.of("ip", "netns", "list"), null);
         if (ns.exit() != 0) throw new IllegalStateException("`ip netns` is not available (iproute2, network namespaces): " + ns.output().trim());
