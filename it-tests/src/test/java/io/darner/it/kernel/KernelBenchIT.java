@@ -89,6 +89,16 @@ class KernelBenchIT {
     }
 
     @Test
+    void without_root_it_fails_with_a_message_naming_root_and_makes_nothing() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String out = KernelHosts.run("runuser", "-u", "nobody", "--", java, "-jar", DarnerNodes.agentJar().toString(),
+                "bench", "--kernel", "--kernel-nodes", "2", "--kernel-size-mib", "1", "--systems", "darner");
+        assertThat(out).contains("darner bench --kernel: needs root").doesNotContain("KERNEL id=");
+        assertThat(KernelHosts.exit("runuser", "-u", "nobody", "--", java, "-jar", DarnerNodes.agentJar().toString(),
+                "bench", "--kernel", "--systems", "darner")).isEqualTo(2);
+    }
+
+    @Test
     void sigint_during_the_darner_transfer_removes_everything_it_made() {
         interruptedCleansUp("darner", "INT", 3);
     }
