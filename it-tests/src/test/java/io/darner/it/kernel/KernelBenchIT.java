@@ -89,12 +89,16 @@ class KernelBenchIT {
     }
 
     @Test
-    void without_root_it_fails_with_a_message_naming_root_and_makes_nothing() {
+    void without_root_it_fails_with_a_message_naming_root_and_makes_nothing() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String out = KernelHosts.run("runuser", "-u", "nobody", "--", java, "-jar", DarnerNodes.agentJar().toString(),
+        // a copy user nobody can read, wherever the checkout lives
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = Files.copy(DarnerNodes.agentJar(), dir.resolve("darner-agent.jar"));
+        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        String out = KernelHosts.run("runuser", "-u", "nobody", "--", java, "-jar", jar.toString(),
                 "bench", "--kernel", "--kernel-nodes", "2", "--kernel-size-mib", "1", "--systems", "darner");
         assertThat(out).contains("darner bench --kernel: needs root").doesNotContain("KERNEL id=");
-        assertThat(KernelHosts.exit("runuser", "-u", "nobody", "--", java, "-jar", DarnerNodes.agentJar().toString(),
+        assertThat(KernelHosts.exit("runuser", "-u", "nobody", "--", java, "-jar", jar.toString(),
                 "bench", "--kernel", "--systems", "darner")).isEqualTo(2);
     }
 
