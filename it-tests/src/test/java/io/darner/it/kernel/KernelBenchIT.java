@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,9 +93,9 @@ class KernelBenchIT {
     void without_root_it_fails_with_a_message_naming_root_and_makes_nothing() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // a copy user nobody can read, wherever the checkout lives
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path jar = Files.copy(DarnerNodes.agentJar(), dir.resolve("darner-agent.jar"));
-        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
         String out = KernelHosts.run("runuser", "-u", "nobody", "--", java, "-jar", jar.toString(),
                 "bench", "--kernel", "--kernel-nodes", "2", "--kernel-size-mib", "1", "--systems", "darner");
         assertThat(out).contains("darner bench --kernel: needs root").doesNotContain("KERNEL id=");
