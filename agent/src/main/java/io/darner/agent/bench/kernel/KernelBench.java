@@ -60,6 +60,8 @@ public final class KernelBench {
     private final AtomicBoolean cleaned = new AtomicBoolean();
     /** Set first thing by the cleanup (the shutdown hook on SIGINT/SIGTERM): no result may be printed after it. */
     private volatile boolean stopping;
+    /** CPU seconds of the processes started so far, when the timed transfer began. */
+    private double cpuAtStart;
     private final long deadlineSeconds;
     private Path source;
     private String digest;
@@ -177,10 +179,13 @@ public final class KernelBench {
                 default -> http();
             };
             long[] cpu1 = cpu();
+            double procCpu = procs.cpuSeconds() - cpuAtStart;
             if (stopping) throw new IllegalStateException("interrupted during " + system);
             procs.stopAll();
             results.put(system, r);
             double busy = cpu1[1] == cpu0[1] ? 0 : 100.0 * (cpu1[0] - cpu0[0]) / (cpu1[1] - cpu0[1]);
+            log.printf(Locale.ROOT, "KERNEL system=%s process_cpu_s=%.1f cpu_s_per_gb=%.2f (CPU of its processes during the timed transfer; "
+                    + "processes that exited by the end, curl's, are not counted)%n", system, procCpu, procCpu / (nodes * (double) size / 1e9));
             log.printf(Locale.ROOT, "KERNEL system=%s machine_cpu_busy_pct=%.0f loadavg=%s times_s=%s%n", system, busy,
                     Files.readString(Path.of("/proc/loadavg")).trim(), Arrays.toString(r.times()));
             if (stopping) throw new IllegalStateException("interrupted during " + system);
@@ -260,6 +265,7 @@ public final class KernelBench {
 
         List<Path> targets = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) targets.add(outDir.resolve("node-" + i + ".bin"));
+        cpuAtStart = procs.cpuSeconds();
         Instant t0 = Instant.now();
         darnerTask(source, digest, targets);
         return result("darner", t0, targets, targets);
@@ -358,6 +364,7 @@ public final class KernelBench {
             files.add(d.resolve(FILE));
             markers.add(d.resolve(FILE + ".done"));
         }
+        cpuAtStart = procs.cpuSeconds();
         Instant t0 = Instant.now();
         for (int i = 1; i <= nodes; i++) {
             List<String> l = aria2Common();
@@ -397,6 +404,7 @@ public final class KernelBench {
         List<Path> files = new ArrayList<>();
         List<Process> curls = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) files.add(dir.resolve("n" + i + ".bin"));
+        cpuAtStart = procs.cpuSeconds();
         Instant t0 = Instant.now();
         for (int i = 1; i <= nodes; i++) {
             curls.add(procs.start(topo.ns(i), List.of("curl", "-sS", "--fail", "-o", files.get(i - 1).toString(), url), logs.resolve("n" + i + ".log")));
