@@ -255,8 +255,8 @@ public final class KernelBench {
             JsonNode n = admin("GET", "/api/nodes", null);
             return n != null && n.path("nodes").size() >= nodes;
         });
-        // untimed warm-up: JIT-compile the paths the timed run uses
-        Path warm = randomFile(dir.resolve("warm").resolve("warm.bin"), Math.min(size, 16L << 20));
+        // untimed warm-up of the same size (as the in-process harness does): JIT-compile the paths the timed run uses
+        Path warm = randomFile(dir.resolve("warm").resolve("warm.bin"), size);
         List<Path> warmTargets = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) warmTargets.add(outDir.resolve("warm-" + i + ".bin"));
         darnerTask(warm, sha256(warm), warmTargets);
