@@ -6,7 +6,7 @@ set datafile separator ","
 set title "Kernel harness, scenario A: 16 nodes, 25 MB/s caps, 128 MiB"
 set xlabel "node (sorted by completion)"
 set ylabel "seconds since the start"
-set key top left
+set key right center box opaque
 set grid
 set xrange [0.5:*]
 set yrange [0:*]
