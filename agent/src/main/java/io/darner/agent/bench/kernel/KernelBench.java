@@ -111,6 +111,9 @@ public final class KernelBench {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return b.runAll();
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            System.err.println("darner bench --kernel: " + e.getMessage());
+            return 1;
         } finally {
             b.cleanup();
             try {
