@@ -4,6 +4,7 @@ import io.darner.agent.bench.BenchCommand;
 import io.darner.agent.cli.AgentCommand;
 import io.darner.agent.cli.GetCommand;
 import io.darner.agent.cli.SupernodeCommand;
+import io.darner.agent.faults.FaultsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Control plane (the same ./darner launcher, another jar):",
                 "  server   the REST API, task lifecycle and an embedded supernode (./darner server --help)",
                 "  demo     server + 4 agents on loopback, one file through the REST API (./darner demo --help)"},
-        subcommands = {SupernodeCommand.class, AgentCommand.class, GetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SupernodeCommand.class, AgentCommand.class, GetCommand.class, BenchCommand.class, FaultsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

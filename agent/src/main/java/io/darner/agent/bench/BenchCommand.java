@@ -1,7 +1,10 @@
 package io.darner.agent.bench;
 
+import io.darner.agent.bench.kernel.KernelBench;
+import io.darner.agent.bench.kernel.KernelOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -45,6 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+    @Mixin
+    KernelOptions kernel;
 
     @Override
     public Integer call() throws Exception {
@@ -54,6 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         Path base = dir != null ? dir : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         Files.createDirectories(base);
+        if (kernel.kernel) return KernelBench.run(scenario, kernel, base);
         Path work = Files.createTempDirectory(base, "darner-bench-");
         try {
             InProcessBench.Report r = new InProcessBench(scenario, work, threads, !noWarmup).run();

@@ -26,22 +26,30 @@ public enum Scenario {
         this.sizeMiB = sizeMiB;
     }
 
-    long sizeBytes() {
+    public int nodes() {
+        return nodes;
+    }
+
+    public int sizeMiB() {
+        return sizeMiB;
+    }
+
+    public long sizeBytes() {
         return (long) sizeMiB << 20;
     }
 
     /** Experiments only: -Ddarner.bench.rateScale=0.25 runs every link at a quarter of its rate. */
     private static final double SCALE = Double.parseDouble(System.getProperty("darner.bench.rateScale", "1"));
 
-    long uploadBytesPerSecond(int node) {
+    public long uploadBytesPerSecond(int node) {
         return (long) ((node < nodes / 2 ? uploadMBs : slowUploadMBs) * 1e6 * SCALE);
     }
 
-    long downloadBytesPerSecond() {
+    public long downloadBytesPerSecond() {
         return (long) (downloadMBs * 1e6 * SCALE);
     }
 
-    long sourceBytesPerSecond() {
+    public long sourceBytesPerSecond() {
         return (long) (sourceUploadMBs * 1e6 * SCALE);
     }
 
