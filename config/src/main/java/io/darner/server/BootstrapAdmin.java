@@ -8,7 +8,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * At first start (no users yet) creates the administrator {@code admin}. Its password is the
- * configured one, or a random one printed once here — never a fixed default.
+ * configured one, or a random one printed once here — never a fixed default. It runs once every
+ * bean (the database migration among them) exists and before the web server and the routes
+ * start, so that the first login the API answers already finds the administrator.
  */
 @Component
 class BootstrapAdmin implements SmartInitializingSingleton {

@@ -10,6 +10,8 @@ import io.darner.processors.api.SystemApi;
 import io.darner.processors.api.TaskApi;
 import io.darner.processors.engine.EmbeddedEngine;
 import io.darner.processors.engine.Engine;
+import io.darner.processors.engine.RemoteEngine;
+import io.darner.processors.engine.RoomEngines;
 import io.darner.processors.lifecycle.ActiveTasks;
 import io.darner.processors.lifecycle.AuditProcessor;
 import io.darner.processors.lifecycle.AuthenticateProcessor;
@@ -30,12 +32,18 @@ import io.darner.processors.store.TaskStore;
 import io.darner.processors.store.UserStore;
 import io.darner.routes.ApiRoutes;
 import io.darner.routes.ErrorRoutes;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.spi.ComponentCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,9 +90,24 @@ public class ControlPlaneConfig {
         return Supernode.start(config, transport);
     }
 
+    /** The embedded supernode's room, then the rooms of external supernodes (darner.external-supernodes.ROOM=HOST:PORT). */
     @Bean
-    Engine engine(DarnerProperties props, Supernode embeddedSupernode) {
-        return new EmbeddedEngine(Map.of(props.getSupernode().getRoom(), embeddedSupernode));
+    @Primary
+    Engine engine(DarnerProperties props, Supernode embeddedSupernode, RemoteEngine remoteSupernodes) {
+        EmbeddedEngine embedded = new EmbeddedEngine(Map.of(props.getSupernode().getRoom(), embeddedSupernode));
+        return props.getExternalSupernodes().isEmpty() ? embedded : new RoomEngines(List.of(embedded, remoteSupernodes));
+    }
+
+    @Bean(destroyMethod = "close")
+    RemoteEngine remoteSupernodes(DarnerProperties props) {
+        props.getExternalSupernodes().forEach((room, address) -> {
+            if (room.equals(props.getSupernode().getRoom())) {
+                throw new IllegalArgumentException("darner.external-supernodes." + room + ": room " + room
+                        + " is the embedded supernode's (darner.supernode.room); give the external one another room");
+            }
+            Addresses.parse("darner.external-supernodes." + room, address);
+        });
+        return new RemoteEngine(props.getExternalSupernodes(), Duration.ofMillis(500));
     }
 
     @Bean
@@ -132,6 +155,19 @@ public class ControlPlaneConfig {
     }
 
     // ---- the REST API and the error handling route configuration
+
+    /** HTTP responses carry no message headers (see {@link ResponseHeaderFilter}). */
+    @Bean
+    ComponentCustomizer responseHeaderFilter() {
+        return ComponentCustomizer.builder(PlatformHttpComponent.class).build(c -> c.setHeaderFilterStrategy(new ResponseHeaderFilter()));
+    }
+
+    @Bean
+    FilterRegistrationBean<OpenApiAuthFilter> openApiAuthFilter(UserStore users) {
+        FilterRegistrationBean<OpenApiAuthFilter> r = new FilterRegistrationBean<>(new OpenApiAuthFilter(users));
+        r.addUrlPatterns(OpenApiAuthFilter.PATH);
+        return r;
+    }
 
     @Bean
     ErrorRoutes errorRoutes() { return new ErrorRoutes(); }

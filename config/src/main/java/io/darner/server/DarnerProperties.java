@@ -13,6 +13,8 @@ public class DarnerProperties {
     private final Supernode supernode = new Supernode();
     private final Tasks tasks = new Tasks();
     private final Bootstrap bootstrap = new Bootstrap();
+    /** Supernodes of other rooms, run as their own daemons: room → their admin address (HOST:PORT). */
+    private final java.util.Map<String, String> externalSupernodes = new java.util.LinkedHashMap<>();
 
     public static class Supernode {
         /** Id of the embedded supernode. */
@@ -63,4 +65,5 @@ public class DarnerProperties {
     public Supernode getSupernode() { return supernode; }
     public Tasks getTasks() { return tasks; }
     public Bootstrap getBootstrap() { return bootstrap; }
+    public java.util.Map<String, String> getExternalSupernodes() { return externalSupernodes; }
 }

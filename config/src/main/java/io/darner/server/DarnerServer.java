@@ -44,6 +44,8 @@ public class DarnerServer {
               --darner.supernode.listen=127.0.0.1:7300   where agents join
               --darner.supernode.room=default    the room the embedded supernode schedules
               --darner.supernode.secret-file=F   cluster secret (default DATA_DIR/cluster.secret, made at first start)
+              --darner.external-supernodes.ROOM=HOST:PORT   the admin address of a room's own supernode
+                                                 (./darner supernode --admin …); tasks to nodes of ROOM go there
               --darner.tasks.join-timeout=60s    how long a task waits for a target node to join
               --darner.tasks.node-timeout=30s    how long a node may vanish mid-task before it fails
               --spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/darner   PostgreSQL instead of H2

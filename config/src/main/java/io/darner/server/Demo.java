@@ -106,7 +106,9 @@ final class Demo {
         base = "http://127.0.0.1:" + httpPort + "/api/v1";
         System.out.println("demo: server starting at " + base + " (log: " + dir.resolve("server.log") + ")");
         waitFor("the server to answer", () -> get("/health").statusCode() == 200, dir.resolve("server.log"));
-        token = JSON.readTree(post("/auth/login", "{\"username\":\"admin\",\"password\":\"" + password + "\"}").body()).path("token").asText();
+        HttpResponse<String> login = post("/auth/login", "{\"username\":\"admin\",\"password\":\"" + password + "\"}");
+        if (login.statusCode() != 200) throw new IllegalStateException("logging in as admin failed: " + login.statusCode() + " " + login.body());
+        token = JSON.readTree(login.body()).path("token").asText();
 
         ArrayNode nodes = JSON.createArrayNode();
         for (int i = 1; i <= nodeCount; i++) {

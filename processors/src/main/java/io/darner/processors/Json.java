@@ -20,31 +20,35 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
+    /** The field named by an error about the request body as a whole (missing, not JSON, not an object). */
+    public static final String BODY = "body";
+
     private Json() {}
 
     /** Reads the exchange body as {@code type}; a body that is not what the API takes is a 400 naming the field. */
     public static <T> T read(Exchange exchange, Class<T> type) {
         String body = exchange.getMessage().getBody(String.class);
         if (body == null || body.isBlank()) {
-            throw ApiException.badRequest(null, "the request has no JSON body", "send a JSON object with Content-Type: application/json");
+            throw ApiException.badRequest(BODY, "the request has no JSON body", "send a JSON object with Content-Type: application/json");
         }
         try {
             T value = MAPPER.readValue(body, type);
-            if (value == null) throw ApiException.badRequest(null, "the request body is JSON null", "send a JSON object");
+            if (value == null) throw ApiException.badRequest(BODY, "the request body is JSON null", "send a JSON object");
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw ApiException.badRequest(e.getPropertyName(), "unknown field '" + e.getPropertyName() + "'",
+            String field = path(e) == null ? e.getPropertyName() : path(e); // nested: e.g. nodes[0].rack
+            throw ApiException.badRequest(field, "unknown field '" + field + "'",
                     "remove it; known fields: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } catch (MismatchedInputException e) {
-            String field = path(e);
+            String field = path(e) == null ? BODY : path(e);
             throw ApiException.badRequest(field, "field '" + field + "' has the wrong type or form",
                     "send " + (e.getTargetType() == null ? "a JSON object" : describe(e.getTargetType())));
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage()
+            throw ApiException.badRequest(BODY, "the request body is not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"),
                     "send a well-formed JSON object");
         } catch (IOException e) {
-            throw ApiException.badRequest(null, "the request body could not be read: " + e.getMessage(), "send a JSON object");
+            throw ApiException.badRequest(BODY, "the request body could not be read: " + e.getMessage(), "send a JSON object");
         }
     }
 

@@ -196,12 +196,13 @@ class ApiRoutesTest extends LifecycleTestSupport {
         // a cluster in a room no supernode serves cannot be a task's target
         assertError(call("POST", "/api/v1/tasks", "{\"source\":\"https://o/a\",\"target\":\"/a\",\"cluster\":\"prod\"}"), 400, "cluster");
 
-        assertThat(call("POST", "/api/v1/files", "{\"name\":\"tools/app\",\"version\":\"2.1+b7\",\"source\":\"https://o/app.tar\"}").status()).isEqualTo(201);
-        assertError(call("POST", "/api/v1/files", "{\"name\":\"tools/app\",\"version\":\"2.1+b7\",\"source\":\"https://o/app.tar\"}"), 409, "version");
+        assertThat(call("POST", "/api/v1/files", "{\"name\":\"tools-app\",\"version\":\"2.1+b7\",\"source\":\"https://o/app.tar\"}").status()).isEqualTo(201);
+        assertError(call("POST", "/api/v1/files", "{\"name\":\"tools-app\",\"version\":\"2.1+b7\",\"source\":\"https://o/app.tar\"}"), 409, "version");
         assertError(call("POST", "/api/v1/files", "{\"name\":\"x\",\"version\":\"1\",\"source\":\"gopher://o/a\"}"), 400, "source");
         assertError(call("POST", "/api/v1/files", "{\"name\":\"x\",\"version\":\"1\",\"source\":\"https://o/a\",\"sizeBytes\":-1}"), 400, "sizeBytes");
-        assertThat(call("GET", "/api/v1/files?name=tools/app", null).json().get("items")).hasSize(1);
-        assertThat(call("GET", "/api/v1/files/tools/app/2.1+b7", null).status()).as("a name with '/' is not one path segment").isEqualTo(404);
+        assertThat(call("GET", "/api/v1/files?name=tools-app", null).json().get("items")).hasSize(1);
+        assertThat(call("GET", "/api/v1/files/tools-app/2.1+b7", null).json().get("source").asText()).isEqualTo("https://o/app.tar");
+        assertError(call("POST", "/api/v1/files", "{\"name\":\"tools/app\",\"version\":\"1\",\"source\":\"https://o/a\"}"), 400, "name");
         assertThat(call("GET", "/api/v1/clusters", viewerToken, null).json().get("items")).hasSize(1);
     }
 

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Scheduler + seed of one room as a daemon, with its admin HTTP endpoint: GET /healthz,
  * GET /metrics, GET /api/nodes, GET /api/tasks (the tasks and each member node's progress and
- * outcome) and POST /api/tasks (distribute a source to registered nodes, see {@link TaskEndpoint}).
+ * outcome), POST /api/tasks (distribute a source to registered nodes, see {@link TaskEndpoint})
+ * and POST /api/tasks/cancel.
  */
 public final class SupernodeDaemon implements AutoCloseable {
     private static final long QUERY_TIMEOUT_MS = 2_000;
@@ -47,6 +48,7 @@ public final class SupernodeDaemon implements AutoCloseable {
         TaskEndpoint tasks = new TaskEndpoint(supernode, this::nodeIds);
         admin.route("GET", "/api/tasks", ex -> SmallHttpServer.json(ex, 200, Map.of("supernode", supernode.id(), "tasks", tasks.list())));
         admin.route("POST", "/api/tasks", tasks);
+        admin.route("POST", "/api/tasks/cancel", tasks::cancel);
     }
 
     /** @throws IOException when a port is taken or the data directory is unusable */

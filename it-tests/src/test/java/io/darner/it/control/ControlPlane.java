@@ -94,9 +94,32 @@ final class ControlPlane implements AutoCloseable {
         server.kill();
     }
 
+    /** Adds a server setting (before {@link #startServer()}). */
+    ControlPlane serverArg(String arg) {
+        serverArgs.add(arg);
+        return this;
+    }
+
+    /** A standalone supernode of {@code room} sharing the cluster secret; returns {listen, admin} addresses once it answers. */
+    String[] standaloneSupernode(String name, String room) {
+        String listen = Ports.freeAddress();
+        String admin = Ports.freeAddress();
+        JavaProcess p = JavaProcess.start(name, io.darner.it.support.DarnerNodes.agentJar(), JvmOptions.forCommand("supernode"),
+                List.of("supernode", "--id", name, "--listen", listen, "--admin", admin, "--room", room, "--data-dir", dir.resolve(name).toString(),
+                        "--secret-file", dir.resolve("cluster.secret").toString()), dir.resolve("logs").resolve(name + ".log"));
+        processes.add(p);
+        Http.awaitOk(Http.uri(admin, "/healthz"), STARTUP);
+        return new String[] {listen, admin};
+    }
+
     /** Starts an agent joining the server's supernode; {@code extra} e.g. a download rate. */
     Agent agent(String name, String... extra) {
-        List<String> args = new ArrayList<>(List.of("agent", "--node-id", name, "--supernode", supernode, "--room", ROOM,
+        return agentIn(name, ROOM, supernode, extra);
+    }
+
+    /** Starts an agent of {@code room} joining {@code supernodeAddress}. */
+    Agent agentIn(String name, String room, String supernodeAddress, String... extra) {
+        List<String> args = new ArrayList<>(List.of("agent", "--node-id", name, "--supernode", supernodeAddress, "--room", room,
                 "--data-dir", dir.resolve(name).toString(), "--listen", Ports.freeAddress(), "--control", Ports.freeAddress(),
                 "--secret-file", dir.resolve("cluster.secret").toString(), "--allow-dir", outDir().toString()));
         args.addAll(List.of(extra));
@@ -108,7 +131,7 @@ final class ControlPlane implements AutoCloseable {
         JavaProcess p = JavaProcess.start(name, io.darner.it.support.DarnerNodes.agentJar(), JvmOptions.forCommand("agent"), args,
                 dir.resolve("logs").resolve(name + ".log"));
         processes.add(p);
-        Agent a = new Agent(name, p);
+        Agent a = new Agent(name, room, p);
         agents.add(a);
         return a;
     }
@@ -121,7 +144,7 @@ final class ControlPlane implements AutoCloseable {
         });
     }
 
-    record Agent(String name, JavaProcess process) {}
+    record Agent(String name, String room, JavaProcess process) {}
 
     Agent agentNamed(String name) {
         return agents.stream().filter(a -> a.name.equals(name)).findFirst().orElseThrow();
@@ -156,7 +179,9 @@ final class ControlPlane implements AutoCloseable {
     /** Creates a task to every agent started so far; returns its id. */
     String createTask(String source, String digest, String targetName) {
         StringBuilder nodes = new StringBuilder();
-        for (Agent a : agents) nodes.append(nodes.length() == 0 ? "" : ",").append("{\"id\":\"").append(a.name).append("\"}");
+        for (Agent a : agents) {
+            nodes.append(nodes.length() == 0 ? "" : ",").append("{\"id\":\"").append(a.name).append("\",\"room\":\"").append(a.room).append("\"}");
+        }
         String body = "{\"source\":\"" + source + "\",\"digest\":\"" + digest + "\",\"nodes\":[" + nodes
                 + "],\"target\":\"" + outDir().resolve("{node}").resolve(targetName) + "\"}";
         Http.Response r = post("/api/v1/tasks", body);

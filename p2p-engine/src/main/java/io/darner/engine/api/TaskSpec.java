@@ -7,12 +7,22 @@ import io.darner.engine.source.Sources;
 import java.nio.file.Path;
 
 /**
- * What to distribute: a source URL, optionally the digest its content must have, and where a
- * node writes the verified file ({@code target} null: keep it in the piece store only).
+ * What to distribute: a source URL, optionally the digest its content must have, where a node
+ * writes the verified file ({@code target} null: keep it in the piece store only), and the
+ * download limits the task carries (stacked on each node's own cap).
  */
-public record TaskSpec(String source, ContentDigest expectedDigest, Path target) {
+public record TaskSpec(String source, ContentDigest expectedDigest, Path target, RateLimits limits) {
     public TaskSpec {
         Sources.of(source); // validates the URL and its scheme with a message naming both
+        if (limits == null) limits = RateLimits.NONE;
+    }
+
+    public TaskSpec(String source, ContentDigest expectedDigest, Path target) {
+        this(source, expectedDigest, target, RateLimits.NONE);
+    }
+
+    public TaskSpec withLimits(RateLimits limits) {
+        return new TaskSpec(source, expectedDigest, target, limits);
     }
 
     public static TaskSpec of(String source, String expectedDigest, Path target) {

@@ -1,11 +1,13 @@
 package io.darner.engine.peer;
 
 import io.darner.engine.api.PeerConfig;
+import io.darner.engine.api.RateLimits;
 import io.darner.engine.api.TaskHandle;
 import io.darner.engine.api.TaskSpec;
 import io.darner.engine.net.Transport;
 import io.darner.engine.protocol.Frame;
 import io.darner.engine.rate.Pacer;
+import io.darner.engine.rate.Pacers;
 import io.darner.engine.rate.TokenBucket;
 import io.darner.engine.store.CacheGc;
 import io.darner.engine.store.PieceStore;
@@ -45,6 +47,9 @@ public final class PeerNode implements AutoCloseable {
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
     private final Pacer uploadPacer;
     private final Pacer downloadPacer;
+    private final Map<String, Pacer> taskPacers = new ConcurrentHashMap<>();
+    private final Map<String, RateLimits> taskLimits = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> groupPacers = new ConcurrentHashMap<>();
     private final UnaryOperator<Path> targetCheck;
     /** Null when the piece store is never collected. */
     private final CacheGc gc;
@@ -118,6 +123,7 @@ public final class PeerNode implements AutoCloseable {
      */
     public TaskHandle download(TaskSpec spec) {
         String id = spec.taskId();
+        limit(id, spec.limits());
         TaskRun[] fresh = new TaskRun[1];
         TaskRun run = runs.compute(id, (k, old) -> old != null && !old.result().isDone() ? old
                 : (fresh[0] = new TaskRun(this, spec, transport.nextLoop())));
@@ -159,8 +165,35 @@ public final class PeerNode implements AutoCloseable {
     ControlClient control() { return control; }
     ExecutorService blocking() { return blocking; }
 
+    /** The limits the task brought to this node ({@link RateLimits#NONE} if none, or if the node has not seen it). */
+    public RateLimits limits(String taskId) {
+        return taskLimits.getOrDefault(taskId, RateLimits.NONE);
+    }
+
+    /** The node's download cap, stacked with the task's group cap and the task's own cap, if any. */
     Pacer downloadPacer(String taskId) {
-        return downloadPacer;
+        return taskPacers.getOrDefault(taskId, downloadPacer);
+    }
+
+    /**
+     * Sets the limits a task carries: a bucket of its own, and the bucket its group shares with
+     * the group's other tasks on this node (the latest rate a task of the group brings wins).
+     */
+    private void limit(String taskId, RateLimits limits) {
+        if (limits.isNone()) {
+            taskPacers.remove(taskId);
+            taskLimits.remove(taskId);
+            return;
+        }
+        taskLimits.put(taskId, limits);
+        Pacer group = Pacer.UNLIMITED;
+        if (limits.groupBytesPerSecond() > 0) {
+            TokenBucket b = groupPacers.computeIfAbsent(limits.group(), g -> new TokenBucket(limits.groupBytesPerSecond(), 64 * 1024));
+            if (b.rate() != limits.groupBytesPerSecond()) b.setRate(limits.groupBytesPerSecond());
+            group = b;
+        }
+        Pacer task = limits.taskBytesPerSecond() > 0 ? new TokenBucket(limits.taskBytesPerSecond(), 64 * 1024) : Pacer.UNLIMITED;
+        taskPacers.put(taskId, Pacers.stack(downloadPacer, group, task));
     }
 
     void finished(TaskRun run) {
@@ -196,7 +229,8 @@ public final class PeerNode implements AutoCloseable {
     private void onCommand(Frame.TaskCommand c) {
         try {
             Path target = c.targetPath().isEmpty() ? null : targetCheck.apply(Path.of(c.targetPath()));
-            download(TaskSpec.of(c.source(), c.expectedDigest(), target));
+            download(TaskSpec.of(c.source(), c.expectedDigest(), target)
+                    .withLimits(new RateLimits(c.taskRate(), c.rateGroup(), c.groupRate())));
         } catch (IllegalArgumentException e) {
             log.warn("node {}: refused task {} from the supernode: {}", config.nodeId(), c.taskId(), e.getMessage());
             control.send(new Frame.Result(c.taskId(), false, "", "refused task: " + e.getMessage(), false));

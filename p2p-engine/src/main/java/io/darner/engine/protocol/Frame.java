@@ -32,7 +32,8 @@ public sealed interface Frame {
     }
 
     /** Fetch a content and export it to {@code targetPath} (empty: keep it in the piece store only). */
-    record TaskCommand(String taskId, String source, String expectedDigest, String targetPath) implements Frame {
+    record TaskCommand(String taskId, String source, String expectedDigest, String targetPath,
+                       long taskRate, String rateGroup, long groupRate) implements Frame {
         public FrameType type() { return FrameType.TASK_COMMAND; }
     }
 

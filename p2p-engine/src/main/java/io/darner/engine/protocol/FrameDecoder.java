@@ -109,7 +109,7 @@ public class FrameDecoder extends LengthFieldBasedFrameDecoder {
             case CHALLENGE -> new Frame.Challenge(b.int32("protocolVersion"), b.string("supernodeId"), b.bytes("nonce"));
             case REGISTERED -> new Frame.Registered(b.string("supernodeId"), b.int64("heartbeatMillis"));
             case TASK_COMMAND -> new Frame.TaskCommand(b.string("taskId"), b.string("source"),
-                    b.string("expectedDigest"), b.string("targetPath"));
+                    b.string("expectedDigest"), b.string("targetPath"), b.rate("taskRate"), b.string("rateGroup"), b.rate("groupRate"));
             case TASK_INFO -> new Frame.TaskInfo(b.string("taskId"), b.bytes("token"), b.int64("size"),
                     b.int32("pieceSize"), b.int32("pieceCount"));
             case PIECE_HASHES -> new Frame.PieceHashes(b.string("taskId"), b.int32("firstIndex"), b.bytes("hashes"));
@@ -161,6 +161,13 @@ public class FrameDecoder extends LengthFieldBasedFrameDecoder {
         long int64(String field) {
             need(8, field, "int64");
             return buf.readLong();
+        }
+
+        /** Bytes per second, 0 meaning none: never negative. */
+        long rate(String field) {
+            long v = int64(field);
+            if (v < 0) throw new FrameCodecException("field " + field + " is a negative rate (" + v + " bytes per second)");
+            return v;
         }
 
         boolean bool(String field) {

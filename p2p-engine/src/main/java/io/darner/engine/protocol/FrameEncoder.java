@@ -95,7 +95,8 @@ public class FrameEncoder extends MessageToMessageEncoder<Frame> {
             b.string("supernodeId", f.supernodeId()).int64(f.heartbeatMillis());
         } else if (frame instanceof Frame.TaskCommand f) {
             b.string("taskId", f.taskId()).string("source", f.source())
-                    .string("expectedDigest", f.expectedDigest()).string("targetPath", f.targetPath());
+                    .string("expectedDigest", f.expectedDigest()).string("targetPath", f.targetPath())
+                    .int64(f.taskRate()).string("rateGroup", f.rateGroup()).int64(f.groupRate());
         } else if (frame instanceof Frame.TaskInfo f) {
             b.string("taskId", f.taskId()).bytes("token", f.token()).int64(f.size())
                     .int32(f.pieceSize()).int32(f.pieceCount());

@@ -211,7 +211,8 @@ final class Scheduler implements Seed.Listener {
                 } else if (t.failure != null) {
                     s.outcome(new SwarmTask.NodeOutcome(e.getKey(), false, null, t.failure));
                 } else {
-                    n.send(new Frame.TaskCommand(t.id, spec.source(), spec.expectedDigestText(), e.getValue() == null ? "" : e.getValue().toString()));
+                    n.send(new Frame.TaskCommand(t.id, spec.source(), spec.expectedDigestText(), e.getValue() == null ? "" : e.getValue().toString(),
+                            spec.limits().taskBytesPerSecond(), spec.limits().group(), spec.limits().groupBytesPerSecond()));
                 }
             }
             f.complete(s);

@@ -33,7 +33,7 @@ final class FrameTestSupport {
         return List.of(
                 new Frame.Challenge(Frame.PROTOCOL_VERSION, "sn-1", bytes(16, 1)),
                 new Frame.Registered("sn-1", 5_000L),
-                new Frame.TaskCommand("t-1", "https://example.org/a.iso", "sha256:ab12", ""),
+                new Frame.TaskCommand("t-1", "https://example.org/a.iso", "sha256:ab12", "", 5_000_000, "tenant-a", 20_000_000),
                 new Frame.TaskInfo("t-1", bytes(32, 2), 10_000_000_000L, 4 << 20, 2385),
                 new Frame.PieceHashes("t-1", 64, bytes(96, 3)),
                 new Frame.PieceHashes("t-1", 0, new byte[0]),

@@ -32,7 +32,8 @@ public final class ErrorResponder implements Processor {
         } else {
             status = 500;
             body.put("status", status);
-            body.put("error", "internal error: " + (e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage()));
+            // the message stays in the log: it may carry SQL, paths or other internals
+            body.put("error", "internal error" + (e == null ? "" : " (" + e.getClass().getSimpleName() + ")"));
             body.put("fix", "this is a fault of the server, not of the request; the server log has the details");
             log.error("route {} failed", exchange.getFromRouteId(), e);
         }

@@ -1,7 +1,6 @@
 package io.darner.processors.api;
 
 import io.darner.engine.manifest.ContentDigest;
-import io.darner.engine.source.Sources;
 import io.darner.processors.ApiException;
 import io.darner.processors.Json;
 import io.darner.processors.Props;
@@ -12,7 +11,6 @@ import org.apache.camel.Exchange;
 import org.springframework.dao.DuplicateKeyException;
 
 import java.util.Map;
-import java.util.regex.Matcher;
 
 /** Named, versioned artifacts: create, list, get, delete. */
 public final class FileVersionApi {
@@ -27,19 +25,15 @@ public final class FileVersionApi {
 
     public void create(Exchange exchange) {
         FileRequest r = Json.read(exchange, FileRequest.class);
-        Matcher m = ValidateProcessor.FILE_REF.matcher((r.name() == null ? "" : r.name()) + "@" + (r.version() == null ? "" : r.version()));
-        if (r.name() == null || !m.matches() || !m.group(1).equals(r.name())) {
-            throw ApiException.badRequest("name", "file name is missing or not valid", "use letters, digits, '.', '_', '/' or '-' (at most 128)");
+        // each part checked on its own (with a valid other half), so that the error names the part at fault
+        if (r.name() == null || !ValidateProcessor.FILE_REF.matcher(r.name() + "@1").matches()) {
+            throw ApiException.badRequest("name", "file name is missing or not valid", "use letters, digits, '.', '_' or '-' (at most 128)");
         }
-        if (r.version() == null || !m.group(2).equals(r.version())) {
+        if (r.version() == null || !ValidateProcessor.FILE_REF.matcher("a@" + r.version()).matches()) {
             throw ApiException.badRequest("version", "version is missing or not valid", "use letters, digits, '.', '_', '+' or '-' (at most 64)");
         }
         if (r.source() == null) throw ApiException.badRequest("source", "source is missing", "give the URL the file is fetched from");
-        try {
-            Sources.of(r.source());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("source", e.getMessage(), "use an absolute http://, https:// or file:// URL");
-        }
+        ValidateProcessor.source(r.source());
         String digest = null;
         if (r.digest() != null) {
             try {

@@ -34,9 +34,14 @@ public final class EmbeddedEngine implements Engine {
     }
 
     @Override
-    public SwarmTask submit(String room, TaskSpec spec, Map<String, Path> targets) {
+    public Dispatch submit(String room, TaskSpec spec, Map<String, Path> targets) {
         try {
-            return supernode(room).submit(spec, targets).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            SwarmTask t = supernode(room).submit(spec, targets).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return new Dispatch() {
+                @Override public String engineTaskId() { return t.taskId(); }
+                @Override public void onProgress(java.util.function.Consumer<io.darner.engine.api.TaskProgress> l) { t.onProgress(l); }
+                @Override public void onOutcome(java.util.function.Consumer<SwarmTask.NodeOutcome> l) { t.onOutcome(l); }
+            };
         } catch (Exception e) {
             throw new IllegalStateException("the supernode of room " + room + " did not take the task: " + e, e);
         }

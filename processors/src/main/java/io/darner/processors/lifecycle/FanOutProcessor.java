@@ -1,7 +1,7 @@
 package io.darner.processors.lifecycle;
 
+import io.darner.engine.api.RateLimits;
 import io.darner.engine.api.TaskSpec;
-import io.darner.engine.supernode.SwarmTask;
 import io.darner.processors.Props;
 import io.darner.processors.engine.Engine;
 import io.darner.processors.store.NodeState;
@@ -91,13 +91,14 @@ public final class FanOutProcessor implements Processor {
         } else if (!tasks.transition(id, EnumSet.of(TaskState.SCHEDULED), TaskState.RUNNING, "fan-out to " + how)) {
             return; // stopped meanwhile
         }
-        TaskSpec spec = TaskSpec.of(t.sourceUrl(), t.digest(), null);
+        TaskSpec spec = TaskSpec.of(t.sourceUrl(), t.digest(), null)
+                .withLimits(t.rateBytes() == null ? RateLimits.NONE : RateLimits.task(t.rateBytes()));
         Map<String, String> engineIds = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Path>> e : byRoom.entrySet()) {
             String room = e.getKey();
             try {
-                SwarmTask s = engine.submit(room, spec, e.getValue());
-                engineIds.put(room, s.taskId());
+                Engine.Dispatch s = engine.submit(room, spec, e.getValue());
+                engineIds.put(room, s.engineTaskId());
                 // both queued synchronously, on the engine's thread, in the order the engine reports:
                 // a node's last progress must reach 'track' before its outcome does
                 s.onProgress(p -> progress.offer(id, p, producer));

@@ -10,6 +10,7 @@ import io.darner.processors.store.ClusterStore.NodeRef;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -25,7 +26,10 @@ import java.util.regex.Pattern;
 public final class ValidateProcessor implements Processor {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
-    public static final Pattern FILE_REF = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._/-]{0,127})@([A-Za-z0-9][A-Za-z0-9._+-]{0,63})");
+    /** name@version; no '/' in a name: GET and DELETE /api/v1/files/{name}/{version} could not address it. */
+    public static final Pattern FILE_REF = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,127})@([A-Za-z0-9][A-Za-z0-9._+-]{0,63})");
+    /** Longest source URL (the store's column). */
+    public static final int MAX_URL = 2048;
     /** Clock skew tolerated on a start time. */
     private static final long PAST_TOLERANCE_MS = 5_000;
     /** 400 Gbit/s: a per-task limit above any node link is a mistake. */
@@ -48,14 +52,7 @@ public final class ValidateProcessor implements Processor {
                     "set 'source' to an http(s):// or file:// URL, or 'file' to a registered file version such as app@1.2");
         }
         String source = null;
-        if (r.source() != null) {
-            try {
-                Sources.of(r.source());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("source", e.getMessage(), "use an absolute http://, https:// or file:// URL");
-            }
-            source = r.source();
-        }
+        if (r.source() != null) source = source(r.source());
         if (r.file() != null && !FILE_REF.matcher(r.file()).matches()) {
             throw ApiException.badRequest("file", "file '" + r.file() + "' is not of the form name@version", "e.g. \"file\": \"app-package@1.4.2\"");
         }
@@ -106,6 +103,19 @@ public final class ValidateProcessor implements Processor {
         return new TaskDraft(source, r.file(), digest, target, r.cluster(), nodes, rate, startAt, null);
     }
 
+    /** A source URL the engine can fetch and the store can hold, or a 400 naming 'source'. */
+    public static String source(String url) {
+        if (url.length() > MAX_URL) {
+            throw ApiException.badRequest("source", "source is longer than " + MAX_URL + " characters", "use a shorter URL");
+        }
+        try {
+            Sources.of(url);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("source", e.getMessage(), "use an absolute http://, https:// or file:// URL");
+        }
+        return url;
+    }
+
     private static String target(String t) {
         if (t == null || t.isBlank()) throw ApiException.badRequest("target", "target is missing", "give the absolute path each node writes, e.g. /opt/app/app.tar");
         if (!t.startsWith("/")) throw ApiException.badRequest("target", "target '" + t + "' is not an absolute path", "start it with /");
@@ -120,18 +130,23 @@ public final class ValidateProcessor implements Processor {
     private static Long rate(Object rate) {
         if (rate == null) return null;
         long bytes = parseRate(rate);
-        if (bytes > MAX_RATE) {
-            throw ApiException.badRequest("rate", "rate " + rate + " is above 400Gbit/s, more than any node link carries",
-                    "give a real limit such as \"50MB/s\", or leave it out for no task limit");
-        }
+        if (bytes > MAX_RATE) throw absurd(rate);
         return bytes;
+    }
+
+    private static ApiException absurd(Object rate) {
+        return ApiException.badRequest("rate", "rate " + rate + " is above 400Gbit/s, more than any node link carries",
+                "give a real limit such as \"50MB/s\", or leave it out for no task limit");
     }
 
     private static long parseRate(Object rate) {
         try {
             if (rate instanceof Number n) {
-                if (n.doubleValue() != Math.rint(n.doubleValue())) throw new IllegalArgumentException("rate " + n + " is not a whole number of bytes per second");
-                return Rate.parse(Long.toString(n.longValue())).bytesPerSecond();
+                // exactly as sent: a JSON integer beyond long arrives as a BigInteger, whose longValue() keeps only the low 64 bits
+                BigDecimal exact = new BigDecimal(n.toString());
+                if (exact.stripTrailingZeros().scale() > 0) throw new IllegalArgumentException("rate " + n + " is not a whole number of bytes per second");
+                if (exact.compareTo(BigDecimal.valueOf(MAX_RATE)) > 0) throw absurd(rate);
+                return Rate.parse(exact.toBigInteger().toString()).bytesPerSecond();
             }
             if (rate instanceof String s) return Rate.parse(s).bytesPerSecond();
         } catch (IllegalArgumentException e) {
