@@ -87,6 +87,12 @@ public final class AgentCommand implements Callable<Integer> {
                     + "and its result says so)")
     boolean noSourceFallback;
 
+    @Option(names = "--source-fallback-after", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            defaultValue = "5s",
+            description = "How long a task goes without any supernode before it reads the source itself (or, with "
+                    + "--no-source-fallback, fails), e.g. 5s, 2m (default: ${DEFAULT-VALUE})")
+    Duration sourceFallbackAfter;
+
     @Option(names = "--cache-high-watermark", paramLabel = "PCT", converter = Converters.PercentConverter.class,
             defaultValue = "85%",
             description = "When the piece store's disk is fuller than this, cached content no task uses is dropped, "
@@ -127,7 +133,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         AgentDaemon.Settings settings = new AgentDaemon.Settings(
                 new PeerConfig(nodeId != null ? nodeId : Addresses.defaultId(dataAddress), room, dataDir, dataAddress, supernodes,
-                        secret.bytes(), uploadRate, downloadRate, 0, null).withCache(cache),
+                        secret.bytes(), uploadRate, downloadRate, 0, null, sourceFallbackAfter).withCache(cache),
                 control, allowDirs, !noSourceFallback);
         AgentDaemon daemon;
         try {

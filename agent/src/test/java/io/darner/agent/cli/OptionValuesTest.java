@@ -55,6 +55,10 @@ class OptionValuesTest {
         assertThat(badTtl.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(badTtl.err()).contains("--cache-ttl").contains("24h");
 
+        Run badWait = agent("--source-fallback-after", "0s");
+        assertThat(badWait.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badWait.err()).contains("--source-fallback-after").contains("longer than zero");
+
         Run inverted = agent("--cache-high-watermark", "60%", "--cache-low-watermark", "80%");
         assertThat(inverted.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(inverted.err()).contains("--cache-low-watermark").contains("--cache-high-watermark").contains("below the high watermark");

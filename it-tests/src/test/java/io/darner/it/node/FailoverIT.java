@@ -32,7 +32,10 @@ class FailoverIT {
         Supernode first = nodes.supernode("sn-a");
         Supernode second = nodes.supernode("sn-b");
         List<Agent> agents = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) agents.add(nodes.agent("agent-" + i, List.of(first, second), "--download-rate", "4MB/s"));
+        // a long fallback wait: a reconnection slowed by a busy machine must not send an agent to the source
+        for (int i = 1; i <= 3; i++) {
+            agents.add(nodes.agent("agent-" + i, List.of(first, second), "--download-rate", "4MB/s", "--source-fallback-after", "60s"));
+        }
         agents.forEach(Agent::awaitJoined);
         assertThat(registered(first)).as("agents join the first supernode listed").hasSize(3);
 

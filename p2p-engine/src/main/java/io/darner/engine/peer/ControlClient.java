@@ -167,6 +167,7 @@ final class ControlClient {
         channel = ch;
         registered = true;
         failures = 0;
+        log.info("node {}: registered with supernode {} at {}", config.nodeId(), r.supernodeId(), ch.remoteAddress());
         long every = Math.max(100, r.heartbeatMillis());
         heartbeat = loop.scheduleAtFixedRate(() -> ch.writeAndFlush(new Frame.Heartbeat(System.currentTimeMillis()), ch.voidPromise()), every, every, TimeUnit.MILLISECONDS);
         boolean first = !firstRegistration.isDone();

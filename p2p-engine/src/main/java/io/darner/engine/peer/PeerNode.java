@@ -116,12 +116,18 @@ public final class PeerNode implements AutoCloseable {
         return control.registration();
     }
 
-    /** Starts (or joins) a task on this node. A task already running for the same source is returned as is. */
+    /**
+     * Starts (or joins) a task on this node. A task still running for the same source, even one
+     * finishing from the source or writing its target, is returned as is: a second run would
+     * share its piece store entry and its temporary target file.
+     */
     public TaskHandle download(TaskSpec spec) {
         String id = spec.taskId();
         limit(id, spec.limits());
-        TaskRun run = runs.compute(id, (k, old) -> old != null && old.isActive() ? old : new TaskRun(this, spec, transport.nextLoop()));
-        run.start();
+        TaskRun[] fresh = new TaskRun[1];
+        TaskRun run = runs.compute(id, (k, old) -> old != null && !old.result().isDone() ? old
+                : (fresh[0] = new TaskRun(this, spec, transport.nextLoop())));
+        if (fresh[0] != null) fresh[0].start();
         return run;
     }
 

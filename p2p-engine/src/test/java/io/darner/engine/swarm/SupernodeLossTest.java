@@ -45,13 +45,45 @@ class SupernodeLossTest {
         assertThat(dir.resolve("app.bin")).doesNotExist();
     }
 
+    @Test
+    void a_new_request_for_a_task_finishing_from_the_source_joins_that_run() throws Exception {
+        try (TestSwarm swarm = new TestSwarm(dir, 0)) {
+            Path source = TestSwarm.randomFile(dir.resolve("src/app.bin"), SIZE, 12);
+            TaskSpec spec = TaskSpec.of(source.toUri().toString(), null, dir.resolve("app.bin"));
+            try (PeerNode node = PeerNode.start(config(swarm, Duration.ofMillis(300)), swarm.transport)) {
+                node.registration().get(10, TimeUnit.SECONDS);
+                TaskHandle h = node.download(spec);
+                CompletableFuture<Long> halfway = new CompletableFuture<>();
+                java.util.concurrent.atomic.AtomicLong atLoss = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+                CompletableFuture<Long> fromSource = new CompletableFuture<>();
+                h.onProgress(p -> {
+                    if (p.verifiedBytes() >= SIZE / 2) halfway.complete(p.verifiedBytes());
+                    if (p.verifiedBytes() > atLoss.get()) fromSource.complete(p.verifiedBytes()); // the node has no other peer
+                });
+                atLoss.set(halfway.get(60, TimeUnit.SECONDS));
+                swarm.supernode.close();
+                fromSource.get(60, TimeUnit.SECONDS);
+
+                TaskHandle again = node.download(spec); // e.g. a restarted supernode handing the task out again
+                assertThat(h.result()).as("still finishing from the source").isNotDone();
+                assertThat(again).isSameAs(h);
+                TaskResult r = again.result().get(60, TimeUnit.SECONDS);
+                assertThat(r.success()).as(r.message()).isTrue();
+                assertThat(TestSwarm.sha256(dir.resolve("app.bin"))).isEqualTo(TestSwarm.sha256(source));
+            }
+        }
+    }
+
+    private PeerConfig config(TestSwarm swarm, Duration fallbackAfter) {
+        return new PeerConfig("n1", "room-1", dir.resolve("n1"), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                List.of(swarm.supernode.controlAddress()), TestSwarm.SECRET, 0, 4_000_000, 0, null, fallbackAfter);
+    }
+
     /** @param fallbackAfter null: the node may not read the source */
     private TaskResult loseSupernodeHalfway(Duration fallbackAfter) throws Exception {
         try (TestSwarm swarm = new TestSwarm(dir, 0)) {
             Path source = TestSwarm.randomFile(dir.resolve("src/app.bin"), SIZE, 11);
-            PeerConfig config = new PeerConfig("n1", "room-1", dir.resolve("n1"), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    List.of(swarm.supernode.controlAddress()), TestSwarm.SECRET, 0, 4_000_000, 0, null,
-                    fallbackAfter == null ? Duration.ofMillis(300) : fallbackAfter);
+            PeerConfig config = config(swarm, fallbackAfter == null ? Duration.ofMillis(300) : fallbackAfter);
             if (fallbackAfter == null) config = config.withoutSourceFallback();
             try (PeerNode node = PeerNode.start(config, swarm.transport)) {
                 node.registration().get(10, TimeUnit.SECONDS);
