@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "darner", mixinStandardHelpOptions = true, version = "darner 0.1.0",
         description = "Distributes files to many nodes through a verified peer-to-peer network.",
         footer = {"", "Control plane (the same ./darner launcher, another jar):",
-                "  server   the REST API, task lifecycle and an embedded supernode (./darner server --help)",
-                "  demo     server + 4 agents on loopback, one file through the REST API (./darner demo --help)"},
+                "  server   REST API, task lifecycle, embedded supernode (server --help)",
+                "  demo     server + 4 agents on loopback, one file via the REST API"},
         subcommands = {SupernodeCommand.class, AgentCommand.class, GetCommand.class, BenchCommand.class, FaultsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
