@@ -3,7 +3,6 @@ package io.darner.processors.engine;
 import io.darner.engine.api.TaskSpec;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,13 +36,6 @@ public final class RoomEngines implements Engine {
     @Override
     public void cancel(String room, String engineTaskId, String reason) {
         of(room).cancel(room, engineTaskId, reason);
-    }
-
-    /** Which engine serves each room, for logs and health. */
-    public Map<String, String> describe() {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (Engine e : parts) for (String r : e.rooms()) m.putIfAbsent(r, e.getClass().getSimpleName());
-        return m;
     }
 
     private Engine of(String room) {
