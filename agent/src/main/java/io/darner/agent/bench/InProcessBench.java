@@ -4,23 +4,17 @@ import io.darner.engine.api.PeerConfig;
 import io.darner.engine.api.TaskHandle;
 import io.darner.engine.api.TaskResult;
 import io.darner.engine.api.TaskSpec;
-import io.darner.engine.manifest.Sha256;
 import io.darner.engine.net.Transport;
 import io.darner.engine.peer.PeerNode;
 import io.darner.engine.supernode.Supernode;
 import io.darner.engine.supernode.SupernodeConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +22,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -92,11 +85,11 @@ final class InProcessBench {
                 CompletableFuture.allOf(nodes.stream().map(PeerNode::registration).toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
                 if (warmup) {
                     // long enough for the JIT to compile the hot paths before the timed run
-                    Path warm = randomFile(work.resolve("warmup.bin"), Math.max(64L << 20, scenario.sizeBytes()), 7);
+                    Path warm = BenchFiles.random(work.resolve("warmup.bin"), Math.max(64L << 20, scenario.sizeBytes()), 7);
                     distribute(nodes, sn, warm, "warmup.bin");
                     for (PeerNode n : nodes) Files.deleteIfExists(n.dataDir().resolve("out/warmup.bin"));
                 }
-                Path source = randomFile(work.resolve("source.bin"), scenario.sizeBytes(), 42);
+                Path source = BenchFiles.random(work.resolve("source.bin"), scenario.sizeBytes(), 42);
                 return distribute(nodes, sn, source, "file.bin");
             } finally {
                 for (PeerNode n : nodes) n.close();
@@ -105,7 +98,7 @@ final class InProcessBench {
     }
 
     private Report distribute(List<PeerNode> nodes, Supernode sn, Path source, String targetName) throws Exception {
-        String expected = sha256(source);
+        String expected = BenchFiles.sha256(source);
         long size = Files.size(source);
         TaskSpec proto = TaskSpec.of(source.toUri().toString(), null, null);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -148,7 +141,7 @@ final class InProcessBench {
             if (!r.success()) System.out.println("# " + r.nodeId() + " failed: " + r.message());
             received += r.stats().receivedBytes();
             dup += r.stats().duplicateBytes();
-            if (Files.isRegularFile(targets.get(i)) && sha256(targets.get(i)).equals(expected)) verified++;
+            if (Files.isRegularFile(targets.get(i)) && BenchFiles.sha256(targets.get(i)).equals(expected)) verified++;
         }
         if (timeline) {
             StringBuilder order = new StringBuilder("# completion order:");
@@ -186,30 +179,7 @@ final class InProcessBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
     }
 
-    static Path randomFile(Path path, long size, long seed) throws IOException {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        try (OutputStream out = Files.newOutputStream(path)) {
-            long left = size;
-            while (left > 0) {
-                buf.clear();
-                while (buf.remaining() >= 8) buf.putLong(rnd.nextLong());
-                int n = (int) Math.min(left, buf.capacity() - buf.remaining());
-                out.write(buf.array(), 0, n);
-                left -= n;
-            }
-        }
-        return path;
-    }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest md = Sha256.newDigest();
-        byte[] buf = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-        }
-        return Sha256.hex(md.digest());
-    }
 
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;

@@ -7,7 +7,6 @@ import io.darner.agent.daemon.Json;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -143,7 +142,7 @@ final class MemoryBench {
         int verified = 0;
         for (String target : targets.values()) {
             Path t = Path.of(target);
-            if (Files.isRegularFile(t) && digest.equals(sha256(t))) verified++;
+            if (Files.isRegularFile(t) && digest.equals(BenchFiles.sha256(t))) verified++;
         }
         return new Report(sizeMiB, agentCount, agentMax, supernodeRss, verified);
     }
@@ -254,14 +253,6 @@ final class MemoryBench {
         return "sha256:" + HexFormat.of().formatHex(md.digest());
     }
 
-    private static String sha256(Path file) throws IOException {
-        MessageDigest md = sha256();
-        byte[] buf = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-        }
-        return "sha256:" + HexFormat.of().formatHex(md.digest());
-    }
 
     private static MessageDigest sha256() {
         try {

@@ -1,5 +1,7 @@
 package io.darner.agent.faults;
 
+import io.darner.agent.bench.BenchFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.darner.agent.faults.LocalCluster.Download;
 import io.darner.agent.faults.LocalCluster.Node;
@@ -13,9 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,8 +56,8 @@ final class FaultSuite {
 
     // 1. kill 20% of the agents mid-transfer: every survivor finishes verified
     static Outcome killAgents(LocalCluster c) throws Exception {
-        Path src = random(c.dir.resolve("origin/a.bin"), SIZE);
-        String digest = sha256(src);
+        Path src = BenchFiles.random(c.dir.resolve("origin/a.bin"), SIZE, System.nanoTime());
+        String digest = BenchFiles.sha256(src);
         Node sn = c.supernode("sn-1");
         List<Node> agents = new ArrayList<>();
         for (int i = 1; i <= 5; i++) agents.add(c.agent("agent-" + i, List.of(sn), "--download-rate", "4MB/s"));
@@ -76,13 +76,13 @@ final class FaultSuite {
         List<Node> agents = new ArrayList<>();
         for (int i = 1; i <= 4; i++) agents.add(c.agent("agent-" + i, List.of(a, b), "--download-rate", "4MB/s"));
         LocalCluster.awaitJoined(agents);
-        Path calm = random(c.dir.resolve("origin/calm.bin"), SIZE);
-        String calmDigest = sha256(calm);
+        Path calm = BenchFiles.random(c.dir.resolve("origin/calm.bin"), SIZE, System.nanoTime());
+        String calmDigest = BenchFiles.sha256(calm);
         List<Download> undisturbed = start(c, agents, calm, calmDigest);
         int okCalm = verifiedSurvivors(undisturbed, calmDigest);
         double t0 = undisturbed.stream().mapToDouble(Download::seconds).max().orElse(0);
-        Path src = random(c.dir.resolve("origin/b.bin"), SIZE);
-        String digest = sha256(src);
+        Path src = BenchFiles.random(c.dir.resolve("origin/b.bin"), SIZE, System.nanoTime());
+        String digest = BenchFiles.sha256(src);
         List<Download> ds = start(c, agents, src, digest);
         awaitProgress(ds, SIZE / 4);
         LocalCluster.kill(a);
@@ -96,8 +96,8 @@ final class FaultSuite {
 
     // 3. kill both supernodes: all finish from the source
     static Outcome killBothSupernodes(LocalCluster c) throws Exception {
-        Path src = random(c.dir.resolve("origin/c.bin"), SIZE);
-        String digest = sha256(src);
+        Path src = BenchFiles.random(c.dir.resolve("origin/c.bin"), SIZE, System.nanoTime());
+        String digest = BenchFiles.sha256(src);
         Node a = c.supernode("sn-a");
         Node b = c.supernode("sn-b");
         List<Node> agents = new ArrayList<>();
@@ -114,8 +114,8 @@ final class FaultSuite {
 
     // 4. a lying peer corrupting every piece it serves: no wrong file anywhere, the liar banned
     static Outcome lyingPeer(LocalCluster c) throws Exception {
-        Path src = random(c.dir.resolve("origin/d.bin"), SIZE);
-        String digest = sha256(src);
+        Path src = BenchFiles.random(c.dir.resolve("origin/d.bin"), SIZE, System.nanoTime());
+        String digest = BenchFiles.sha256(src);
         Node sn = c.supernode("sn-1");
         Node liar = c.agent("liar", List.of(sn));
         List<Node> honest = new ArrayList<>();
@@ -152,15 +152,15 @@ final class FaultSuite {
         boolean banned = LocalCluster.log(c.dir.resolve("logs/sn-1.log")).contains("reports liar")
                 || honest.stream().anyMatch(h -> LocalCluster.log(h).contains("parent liar sent a corrupt piece"));
         boolean wrongFile = false;
-        for (Download d : ds) if (Files.exists(d.output) && !sha256(d.output).equals(digest)) wrongFile = true;
+        for (Download d : ds) if (Files.exists(d.output) && !BenchFiles.sha256(d.output).equals(digest)) wrongFile = true;
         return Outcome.of(ok == 3 && banned && !wrongFile, "verified=" + ok + "/3 liar_detected_and_banned=" + banned + " wrong_files=" + (wrongFile ? "yes" : "0")
                 + " corrupted_bytes_at_liar=" + corrupted);
     }
 
     // 5. one node's disk full (a small tmpfs): reported failed with the cause, others finish, its target untouched
     static Outcome diskFull(LocalCluster c) throws Exception {
-        Path src = random(c.dir.resolve("origin/e.bin"), SIZE);
-        String digest = sha256(src);
+        Path src = BenchFiles.random(c.dir.resolve("origin/e.bin"), SIZE, System.nanoTime());
+        String digest = BenchFiles.sha256(src);
         Path small = Files.createDirectories(c.dir.resolve("small-disk"));
         run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString());
         try {
@@ -197,8 +197,8 @@ final class FaultSuite {
         if (serverJar == null || !Files.isRegularFile(serverJar)) {
             return Outcome.of(false, "server jar not found (" + serverJar + "): build it with `./darner server --help` or pass --server-jar");
         }
-        Path src = random(c.dir.resolve("origin/f.bin"), 64L << 20);
-        String digest = sha256(src);
+        Path src = BenchFiles.random(c.dir.resolve("origin/f.bin"), 64L << 20, System.nanoTime());
+        String digest = BenchFiles.sha256(src);
         String http = LocalCluster.freeAddress();
         String sn = LocalCluster.freeAddress();
         String password = "faults-" + Long.toHexString(new java.security.SecureRandom().nextLong());
@@ -244,7 +244,7 @@ final class FaultSuite {
         long verifiedA = events.stream().filter(e -> e.equals("VERIFIED node-a")).count();
         long verifiedB = events.stream().filter(e -> e.equals("VERIFIED node-b")).count();
         int ok = 0;
-        for (Node a : agents) if (Files.exists(c.out().resolve(a.name()).resolve("f.bin")) && sha256(c.out().resolve(a.name()).resolve("f.bin")).equals(digest)) ok++;
+        for (Node a : agents) if (Files.exists(c.out().resolve(a.name()).resolve("f.bin")) && BenchFiles.sha256(c.out().resolve(a.name()).resolve("f.bin")).equals(digest)) ok++;
         String state = done[0].path("state").asText();
         return Outcome.of("SUCCEEDED".equals(state) && "RUNNING".equals(cBefore) && verifiedA == 1 && verifiedB == 1 && ok == 3,
                 "state=" + state + " node_c_at_kill=" + cBefore + " verified_events_a=" + verifiedA + " b=" + verifiedB + " files_verified=" + ok + "/3");
@@ -296,8 +296,8 @@ final class FaultSuite {
 
     // 7. a malformed-frame flood against an agent's peer port: the agent keeps serving others
     static Outcome frameFlood(LocalCluster c) throws Exception {
-        Path src = random(c.dir.resolve("origin/g.bin"), SIZE);
-        String digest = sha256(src);
+        Path src = BenchFiles.random(c.dir.resolve("origin/g.bin"), SIZE, System.nanoTime());
+        String digest = BenchFiles.sha256(src);
         Node sn = c.supernode("sn-1");
         Node target = c.agent("target", List.of(sn));
         List<Node> others = new ArrayList<>();
@@ -364,7 +364,7 @@ final class FaultSuite {
         int ok = 0;
         for (Download d : ds) {
             JsonNode r = d.await(180);
-            if (r.path("success").asBoolean() && Files.exists(d.output) && sha256(d.output).equals(digest)) ok++;
+            if (r.path("success").asBoolean() && Files.exists(d.output) && BenchFiles.sha256(d.output).equals(digest)) ok++;
         }
         return ok;
     }
@@ -375,27 +375,5 @@ final class FaultSuite {
         if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + " failed: " + out.trim());
     }
 
-    static Path random(Path path, long size) throws IOException {
-        Files.createDirectories(path.getParent());
-        SplittableRandom rnd = new SplittableRandom();
-        byte[] b = new byte[1 << 20];
-        try (OutputStream o = Files.newOutputStream(path)) {
-            for (long done = 0; done < size; ) {
-                for (int i = 0; i < b.length; i++) b[i] = (byte) rnd.nextInt();
-                int n = (int) Math.min(b.length, size - done);
-                o.write(b, 0, n);
-                done += n;
-            }
-        }
-        return path;
-    }
 
-    static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(file)) {
-            byte[] b = new byte[1 << 20];
-            for (int n; (n = in.read(b)) > 0; ) md.update(b, 0, n);
-        }
-        return "sha256:" + HexFormat.of().formatHex(md.digest());
-    }
 }

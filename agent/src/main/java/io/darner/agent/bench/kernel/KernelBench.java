@@ -1,30 +1,26 @@
 package io.darner.agent.bench.kernel;
 
+import io.darner.agent.bench.BenchFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.darner.agent.JvmOptions;
 import io.darner.agent.bench.Scenario;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -158,8 +154,8 @@ public final class KernelBench {
         Files.createDirectories(work);
         log.println("KERNEL id=" + topo.id() + " work=" + work + " scenario=" + scenario + " nodes=" + nodes + " size_mib=" + (size >> 20)
                 + " namespaces=" + topo.ns(0) + ".." + topo.ns(nodes) + " bridge=" + topo.bridge());
-        source = randomFile(work.resolve("source").resolve(FILE), size);
-        digest = sha256(source);
+        source = BenchFiles.random(work.resolve("source").resolve(FILE), size, System.nanoTime());
+        digest = BenchFiles.sha256(source);
         long[] up = new long[nodes + 1];
         long[] down = new long[nodes + 1];
         up[0] = scenario.sourceBytesPerSecond();
@@ -259,10 +255,10 @@ public final class KernelBench {
             return n != null && n.path("nodes").size() >= nodes;
         });
         // untimed warm-up of the same size (as the in-process harness does): JIT-compile the paths the timed run uses
-        Path warm = randomFile(dir.resolve("warm").resolve("warm.bin"), size);
+        Path warm = BenchFiles.random(dir.resolve("warm").resolve("warm.bin"), size, System.nanoTime());
         List<Path> warmTargets = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) warmTargets.add(outDir.resolve("warm-" + i + ".bin"));
-        darnerTask(warm, sha256(warm), warmTargets);
+        darnerTask(warm, BenchFiles.sha256(warm), warmTargets);
         for (Path p : warmTargets) Files.deleteIfExists(p);
         log.println("KERNEL darner warmed up");
 
@@ -513,30 +509,7 @@ public final class KernelBench {
         }
     }
 
-    static Path randomFile(Path path, long size) throws IOException {
-        Files.createDirectories(path.getParent());
-        SplittableRandom rnd = new SplittableRandom();
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        try (OutputStream o = Files.newOutputStream(path)) {
-            for (long done = 0; done < size; ) {
-                buf.clear();
-                while (buf.remaining() >= 8) buf.putLong(rnd.nextLong());
-                int n = (int) Math.min(buf.position(), size - done);
-                o.write(buf.array(), 0, n);
-                done += n;
-            }
-        }
-        return path;
-    }
 
-    static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(file)) {
-            byte[] b = new byte[1 << 20];
-            for (int n; (n = in.read(b)) > 0; ) md.update(b, 0, n);
-        }
-        return "sha256:" + HexFormat.of().formatHex(md.digest());
-    }
 
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
