@@ -162,8 +162,8 @@ public class ControlPlaneConfig {
     ScheduleProcessor scheduleProcessor(TaskStore tasks) { return new ScheduleProcessor(tasks); }
 
     @Bean
-    FanOutProcessor fanOutProcessor(TaskStore tasks, Engine engine, ActiveTasks active, ProgressSink progress, DarnerProperties props) {
-        return new FanOutProcessor(tasks, engine, active, progress, props.getTasks().getJoinTimeout());
+    FanOutProcessor fanOutProcessor(TaskStore tasks, RightsStore rights, Engine engine, ActiveTasks active, ProgressSink progress, DarnerProperties props) {
+        return new FanOutProcessor(tasks, rights, engine, active, progress, props.getTasks().getJoinTimeout());
     }
 
     @Bean

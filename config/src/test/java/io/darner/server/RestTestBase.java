@@ -133,6 +133,10 @@ abstract class RestTestBase {
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Res put(String path, String token, String json) {
+        return send(request(path, token).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     Res delete(String path, String token) {
         return send(request(path, token).DELETE());
     }

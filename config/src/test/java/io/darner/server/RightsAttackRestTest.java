@@ -10,9 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -65,11 +63,6 @@ class RightsAttackRestTest extends RestTestBase {
         assertThat(r.json().path("error").asText()).as(r.toString()).contains("may not");
         assertThat(r.json().path("fix").asText()).as(r.toString()).isNotBlank();
         return r.json();
-    }
-
-    private Res put(String path, String token, String json) {
-        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     // ---- tokens

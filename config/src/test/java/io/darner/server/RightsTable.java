@@ -92,6 +92,7 @@ final class RightsTable {
             r("POST", "/tenants", "tenant:create", "/tenants", "{\"name\":\"{new}\"}", "201/-", "403/-", "403/-", "403/-"),
             r("GET", "/tenants", "tenant:read", "/tenants", null, "200/-", "403/-", "403/-", "403/-"),
             r("GET", "/tenants/{name}", "tenant:read", "/tenants/{tenant}", null, "200/200", "403/403", "403/403", "403/403"),
+            r("PUT", "/tenants/{name}/bandwidth", "tenant:update", "/tenants/{tenant}/bandwidth", "{\"nodeDownload\":\"20MB/s\"}", "200/200", "403/403", "403/403", "403/403"),
             r("DELETE", "/tenants/{name}", "tenant:delete", "/tenants/{emptyTenant}", null, "204/204", "403/403", "403/403", "403/403"));
 
     private RightsTable() {}
@@ -141,7 +142,18 @@ final class RightsTable {
         b.append("queries them, newest first; users other than the super administrator see their tenant's rows.\n\n");
         b.append("## Login throttling\n\n");
         b.append("After `darner.auth.max-failed-logins` (default 5) failed logins in a row, a user name is refused with **429**\n");
-        b.append("for `darner.auth.lockout` (default 15 minutes), even with the right password; known and unknown names alike.\n");
+        b.append("for `darner.auth.lockout` (default 15 minutes), even with the right password; known and unknown names alike.\n\n");
+        b.append("## Bandwidth policy\n\n");
+        b.append("A tenant may carry three caps, each bytes per second or a text like `\"20MB/s\"` / `\"400Mbit/s\"`; absent: no cap.\n");
+        b.append("The super administrator sets them at creation (`POST /tenants` with `bandwidth`) or replaces them with\n");
+        b.append("`PUT /tenants/{name}/bandwidth`, e.g. `{\"nodeDownload\":\"20MB/s\",\"task\":\"5MB/s\",\"originEgress\":\"30MB/s\"}`:\n\n");
+        b.append("- `nodeDownload`: the download rate the tenant's concurrent tasks share on each node;\n");
+        b.append("- `task`: the most any one task of the tenant downloads on each node (a task's own `rate` is lowered to it);\n");
+        b.append("- `originEgress`: the rate at which a supernode's seed uploads the tenant's tasks, shared by them.\n\n");
+        b.append("A task carries the policy as it stands when it is handed out (its log shows a `limits` event); agents and\n");
+        b.append("supernodes enforce it with token buckets stacked on their own `--download-rate`/`--upload-rate` caps.\n");
+        b.append("`./darner bench --policy` measures each cap (see `docs/benchmarks.md`). Two tenants distributing the very\n");
+        b.append("same content at once share one swarm, and one set of limits: the latest handed out.\n");
         return b.toString();
     }
 }

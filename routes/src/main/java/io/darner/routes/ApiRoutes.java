@@ -57,6 +57,7 @@ public final class ApiRoutes extends RouteBuilder {
                 .post("/tenants").description("Create a tenant (super administrator)").to("direct:api-tenant-create")
                 .get("/tenants").description("Tenants").to("direct:api-tenant-list")
                 .get("/tenants/{name}").description("One tenant").to("direct:api-tenant-get")
+                .put("/tenants/{name}/bandwidth").description("Set a tenant's bandwidth policy: nodeDownload (shared by its tasks on each node), task (each task on each node), originEgress (shared by its tasks on a supernode's seed); each like \"20MB/s\", absent: no cap").to("direct:api-tenant-bandwidth")
                 .delete("/tenants/{name}").description("Delete an empty tenant").to("direct:api-tenant-delete")
 
                 .post("/tasks").description("Create a task: distribute a source URL or name@version to a cluster or node list").to("direct:api-task-create")
@@ -117,6 +118,7 @@ public final class ApiRoutes extends RouteBuilder {
         api("api-tenant-create", "tenant:create").process(rights::createTenant).to("direct:audit");
         api("api-tenant-list", "tenant:read").process(rights::listTenants);
         api("api-tenant-get", "tenant:read", "tenant").process(rights::getTenant);
+        api("api-tenant-bandwidth", "tenant:update", "tenant").process(rights::setBandwidth).to("direct:audit");
         api("api-tenant-delete", "tenant:delete", "tenant").process(rights::deleteTenant).to("direct:audit");
 
         api("api-task-create", "task:create").to("direct:validate").to("direct:resolve-cluster").to("direct:schedule")

@@ -1,6 +1,10 @@
 package io.darner.routes;
 
+import io.darner.engine.api.RateLimits;
+import io.darner.engine.api.TaskSpec;
+import io.darner.engine.peer.PeerNode;
 import io.darner.processors.Props;
+import io.darner.processors.store.RightsStore;
 import io.darner.processors.store.NodeState;
 import io.darner.processors.store.TaskState;
 import io.darner.processors.store.TaskStore;
@@ -55,6 +59,27 @@ class FanOutRouteTest extends LifecycleTestSupport {
         await(finished, "the task finished");
         assertThat(task(id).state()).isEqualTo(TaskState.SUCCEEDED);
         for (String n : List.of("n1", "n2", "n3")) assertThat(Files.mismatch(h.targetOf(n), src)).as(n).isEqualTo(-1L);
+    }
+
+    @Test
+    void theTasksRateAndItsTenantsBandwidthPolicyReachTheNodesAndTheSeed() throws Exception {
+        start();
+        h.users.rights().setBandwidth("default", new RightsStore.Bandwidth(20_000_000L, 5_000_000L, 30_000_000L));
+        PeerNode n1 = h.peer("n1");
+        Path src = h.sourceFile("app.bin", 200_000);
+        NotifyBuilder finished = whenTasksFinished(1);
+        String id = createTask("{\"source\":\"" + LifecycleHarness.url(src) + "\",\"target\":\"" + h.target()
+                + "\",\"rate\":\"50MB/s\",\"nodes\":[{\"id\":\"n1\"}]}");
+        await(finished, "the task finished");
+
+        assertThat(task(id).state()).isEqualTo(TaskState.SUCCEEDED);
+        String engineTask = TaskSpec.of(LifecycleHarness.url(src), null, null).taskId();
+        assertThat(n1.limits(engineTask)).as("the task's 50 MB/s is lowered to the tenant's per-task cap")
+                .isEqualTo(new RateLimits(5_000_000, "tenant:default", 20_000_000));
+        assertThat(h.supernodes.get("default").originRate("tenant:default")).isEqualTo(30_000_000);
+        assertThat(h.tasks.events(id)).filteredOn(e -> e.kind().equals("limits")).extracting(TaskStore.TaskEvent::cause)
+                .containsExactly("bandwidth: task 5.0 MB/s per node; tenant 20.0 MB/s per node, shared by its tasks; tenant origin egress 30.0 MB/s on the seed");
+        assertThat(Files.mismatch(h.targetOf("n1"), src)).isEqualTo(-1L);
     }
 
     @Test

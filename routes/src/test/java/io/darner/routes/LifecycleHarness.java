@@ -150,7 +150,7 @@ final class LifecycleHarness implements AutoCloseable {
         r.bind("validateProcessor", new ValidateProcessor(ROOM));
         r.bind("resolveClusterProcessor", new ResolveClusterProcessor(clusters, files, engine));
         r.bind("scheduleProcessor", new ScheduleProcessor(tasks));
-        r.bind("fanOutProcessor", new FanOutProcessor(tasks, engine, active, progress, options.joinTimeout()));
+        r.bind("fanOutProcessor", new FanOutProcessor(tasks, users.rights(), engine, active, progress, options.joinTimeout()));
         r.bind("trackProcessor", new TrackProcessor(tasks, progress));
         r.bind("verifyProcessor", verify);
         r.bind("auditProcessor", new AuditProcessor(audit));

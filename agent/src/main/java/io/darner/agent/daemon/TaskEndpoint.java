@@ -23,14 +23,15 @@ import java.util.function.Supplier;
  * (optional), "targets":{"NODE-ID":"/abs/path" or null (keep in the piece store)}}} pushes the task
  * to those registered nodes and answers 202 {@code {"taskId":..,"targets":[..]}}; each node checks
  * its target against its own --allow-dir; optional {@code taskRate}, {@code rateGroup},
- * {@code groupRate} are the task's download limits. GET /api/tasks lists {@link TaskStatus}
+ * {@code groupRate} are the task's download limits on the nodes, {@code originRate} the cap the
+ * group's tasks share on this supernode's seed. GET /api/tasks lists {@link TaskStatus}
  * snapshots; POST /api/tasks/cancel {@code {"taskId", "reason"}} stops a task on its nodes.
  */
 final class TaskEndpoint implements SmallHttpServer.Handler {
     private static final int MAX_BODY_BYTES = 1024 * 1024;
 
     /** The request body of POST /api/tasks; the rates (bytes per second, optional) are the task's {@link RateLimits}. */
-    record SubmitRequest(String source, String digest, Map<String, String> targets, Long taskRate, String rateGroup, Long groupRate) {}
+    record SubmitRequest(String source, String digest, Map<String, String> targets, Long taskRate, String rateGroup, Long groupRate, Long originRate) {}
 
     /** The request body of POST /api/tasks/cancel. */
     record CancelRequest(String taskId, String reason) {}
@@ -66,7 +67,8 @@ final class TaskEndpoint implements SmallHttpServer.Handler {
         Map<String, Path> targets = new LinkedHashMap<>();
         try {
             spec = TaskSpec.of(req.source(), req.digest(), null).withLimits(new RateLimits(
-                    req.taskRate() == null ? 0 : req.taskRate(), req.rateGroup(), req.groupRate() == null ? 0 : req.groupRate()));
+                    req.taskRate() == null ? 0 : req.taskRate(), req.rateGroup(), req.groupRate() == null ? 0 : req.groupRate(),
+                    req.originRate() == null ? 0 : req.originRate()));
             for (Map.Entry<String, String> t : req.targets().entrySet()) {
                 targets.put(t.getKey(), t.getValue() == null ? null : absolute(t.getKey(), t.getValue()));
             }

@@ -123,7 +123,7 @@ public final class PeerNode implements AutoCloseable {
      */
     public TaskHandle download(TaskSpec spec) {
         String id = spec.taskId();
-        limit(id, spec.limits());
+        limit(id, spec.limits().onNodes());
         TaskRun[] fresh = new TaskRun[1];
         TaskRun run = runs.compute(id, (k, old) -> old != null && !old.result().isDone() ? old
                 : (fresh[0] = new TaskRun(this, spec, transport.nextLoop())));

@@ -1,9 +1,11 @@
 package io.darner.engine.supernode;
 
+import io.darner.engine.api.RateLimits;
 import io.darner.engine.api.TaskSpec;
 import io.darner.engine.net.Transport;
 import io.darner.engine.peer.UploadService;
 import io.darner.engine.rate.Pacer;
+import io.darner.engine.rate.Pacers;
 import io.darner.engine.rate.TokenBucket;
 import io.darner.engine.store.PieceStore;
 import io.netty.channel.Channel;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -34,13 +37,17 @@ public final class Supernode implements AutoCloseable {
     private final UploadService seedUpload;
     private final Channel control;
     private final ExecutorService readers;
+    private final Pacer seedPacer;
+    /** Per task: the seed's own cap stacked with the origin cap its group shares (tasks with a group origin cap only). */
+    private final Map<String, Pacer> seedTaskPacers = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> originGroupPacers = new ConcurrentHashMap<>();
 
     private Supernode(SupernodeConfig config, Transport transport) throws IOException {
         this.config = config;
         PieceStore store = PieceStore.open(config.dataDir());
-        Pacer seedPacer = config.seedUploadBytesPerSecond() > 0 ? new TokenBucket(config.seedUploadBytesPerSecond(), 64 * 1024) : Pacer.UNLIMITED;
+        this.seedPacer = config.seedUploadBytesPerSecond() > 0 ? new TokenBucket(config.seedUploadBytesPerSecond(), 64 * 1024) : Pacer.UNLIMITED;
         this.scheduler = new Scheduler(config);
-        this.seedUpload = UploadService.start(scheduler.seedId(), transport, config.seedListen(), taskId -> seedPacer);
+        this.seedUpload = UploadService.start(scheduler.seedId(), transport, config.seedListen(), taskId -> seedTaskPacers.getOrDefault(taskId, seedPacer));
         this.readers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "darner-seed-" + config.id());
             t.setDaemon(true);
@@ -72,6 +79,7 @@ public final class Supernode implements AutoCloseable {
      * (null: keep in the piece store). The nodes must be registered with this supernode.
      */
     public CompletableFuture<SwarmTask> submit(TaskSpec spec, Map<String, Path> targets) {
+        limitOrigin(spec.taskId(), spec.limits());
         return scheduler.submit(spec, targets);
     }
 
@@ -92,6 +100,32 @@ public final class Supernode implements AutoCloseable {
     /** Piece bytes the seed uploaded to nodes (origin egress toward the swarm). */
     public long seedUploadedBytes() {
         return seedUpload.uploadedBytes();
+    }
+
+    /** Piece bytes of one task the seed uploaded to nodes. */
+    public long seedUploadedBytes(String taskId) {
+        return seedUpload.uploadedBytes(taskId);
+    }
+
+    /** The origin cap (bytes per second) the tasks of {@code group} share on the seed; 0: none. */
+    public long originRate(String group) {
+        TokenBucket b = originGroupPacers.get(group);
+        return b == null ? 0 : b.rate();
+    }
+
+    /**
+     * The seed's uploads of a task whose group has an origin cap pass the group's bucket, shared
+     * by the group's tasks (the latest rate a task of the group brings wins); a task without
+     * one is paced by the seed's own cap only.
+     */
+    private void limitOrigin(String taskId, RateLimits limits) {
+        if (limits.originBytesPerSecond() == 0) {
+            seedTaskPacers.remove(taskId);
+            return;
+        }
+        TokenBucket group = originGroupPacers.computeIfAbsent(limits.group(), g -> new TokenBucket(limits.originBytesPerSecond(), 64 * 1024));
+        if (group.rate() != limits.originBytesPerSecond()) group.setRate(limits.originBytesPerSecond());
+        seedTaskPacers.put(taskId, Pacers.stack(seedPacer, group));
     }
 
     @Override

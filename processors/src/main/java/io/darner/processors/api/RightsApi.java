@@ -33,7 +33,16 @@ public final class RightsApi {
 
     public record RoleRequest(String name, List<String> permissions, List<String> clusters, String tenant) {}
 
-    public record TenantRequest(String name) {}
+    public record TenantRequest(String name, BandwidthRequest bandwidth) {}
+
+    /** A tenant's bandwidth policy: each a number of bytes per second or a text like "20MB/s"; absent or null: no cap. */
+    public record BandwidthRequest(Object nodeDownload, Object task, Object originEgress) {
+        /** The policy, or a 400 naming the field ({@code prefix} + name). */
+        RightsStore.Bandwidth parse(String prefix) {
+            return new RightsStore.Bandwidth(ValidateProcessor.rate(nodeDownload, prefix + "nodeDownload"),
+                    ValidateProcessor.rate(task, prefix + "task"), ValidateProcessor.rate(originEgress, prefix + "originEgress"));
+        }
+    }
 
     public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     private final UserStore users;
@@ -246,13 +255,23 @@ public final class RightsApi {
         if (r.name() == null || !ValidateProcessor.NAME.matcher(r.name()).matches()) {
             throw ApiException.badRequest("name", "tenant name is missing or not valid", "use letters, digits, '.', '_', ':' or '-' (at most 64)");
         }
+        RightsStore.Bandwidth bandwidth = r.bandwidth() == null ? RightsStore.Bandwidth.NONE : r.bandwidth().parse("bandwidth.");
         exchange.setProperty(Props.AUDIT_TARGET, "tenant/" + r.name());
         try {
-            rights.createTenant(r.name(), principal(exchange).username());
+            rights.createTenant(r.name(), principal(exchange).username(), bandwidth);
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("name", "tenant " + r.name() + " exists already", "choose another name");
         }
         Views.reply(exchange, 201, Views.tenant(rights.tenant(r.name()).orElseThrow()));
+    }
+
+    /** Replaces a tenant's bandwidth policy; tasks handed out from now on carry it. */
+    public void setBandwidth(Exchange exchange) {
+        String name = exchange.getMessage().getHeader("name", String.class);
+        RightsStore.Bandwidth bandwidth = Json.read(exchange, BandwidthRequest.class).parse("");
+        exchange.setProperty(Props.AUDIT_TARGET, "tenant/" + name);
+        if (!rights.setBandwidth(name, bandwidth)) throw ApiException.notFound("name", "tenant " + name + " does not exist", "see GET /api/v1/tenants");
+        Views.reply(exchange, 200, Views.tenant(rights.tenant(name).orElseThrow()));
     }
 
     public void listTenants(Exchange exchange) {

@@ -153,6 +153,11 @@ public final class Views {
         m.put("name", t.name());
         m.put("createdAt", time(t.createdAt()));
         m.put("createdBy", t.createdBy());
+        Map<String, Object> b = new LinkedHashMap<>();
+        put(b, "nodeDownloadBytesPerSecond", t.bandwidth().nodeDownload());
+        put(b, "taskBytesPerSecond", t.bandwidth().task());
+        put(b, "originEgressBytesPerSecond", t.bandwidth().originEgress());
+        m.put("bandwidth", b);
         return m;
     }
 

@@ -78,6 +78,7 @@ public final class RemoteEngine implements Engine, AutoCloseable {
             body.put("taskRate", spec.limits().taskBytesPerSecond());
             body.put("rateGroup", spec.limits().group());
             body.put("groupRate", spec.limits().groupBytesPerSecond());
+            body.put("originRate", spec.limits().originBytesPerSecond());
         }
         String id = call(room, "POST", "/api/tasks", body).path("taskId").asText();
         RemoteDispatch d = new RemoteDispatch(room, id, targets.keySet());

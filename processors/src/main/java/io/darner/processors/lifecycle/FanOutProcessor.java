@@ -4,7 +4,9 @@ import io.darner.engine.api.RateLimits;
 import io.darner.engine.api.TaskSpec;
 import io.darner.processors.Props;
 import io.darner.processors.engine.Engine;
+import io.darner.engine.rate.Rate;
 import io.darner.processors.store.NodeState;
+import io.darner.processors.store.RightsStore;
 import io.darner.processors.store.TaskState;
 import io.darner.processors.store.TaskStore;
 import org.apache.camel.Exchange;
@@ -27,7 +29,8 @@ import java.util.TreeMap;
  * handed to its supernode. Nodes not yet registered are waited for (the reconciler calls again)
  * up to the join timeout, then fail with that cause. A RUNNING task this process does not hold
  * (the server restarted) is handed out again for the nodes that have not finished; verified
- * nodes are never asked again.
+ * nodes are never asked again. The task carries its own rate and its tenant's bandwidth policy
+ * as it stands at hand-out ({@link #limits}).
  */
 public final class FanOutProcessor implements Processor {
     private static final Logger log = LoggerFactory.getLogger(FanOutProcessor.class);
@@ -36,10 +39,12 @@ public final class FanOutProcessor implements Processor {
     private final ActiveTasks active;
     private final ProgressSink progress;
     private final Duration joinTimeout;
+    private final RightsStore rights;
     private volatile ProducerTemplate producer;
 
-    public FanOutProcessor(TaskStore tasks, Engine engine, ActiveTasks active, ProgressSink progress, Duration joinTimeout) {
+    public FanOutProcessor(TaskStore tasks, RightsStore rights, Engine engine, ActiveTasks active, ProgressSink progress, Duration joinTimeout) {
         this.tasks = tasks;
+        this.rights = rights;
         this.engine = engine;
         this.active = active;
         this.progress = progress;
@@ -92,8 +97,9 @@ public final class FanOutProcessor implements Processor {
         } else if (!tasks.transition(id, EnumSet.of(TaskState.SCHEDULED), TaskState.RUNNING, "fan-out to " + how)) {
             return; // stopped meanwhile
         }
-        TaskSpec spec = TaskSpec.of(t.sourceUrl(), t.digest(), null)
-                .withLimits(t.rateBytes() == null ? RateLimits.NONE : RateLimits.task(t.rateBytes()));
+        RateLimits limits = limits(t.rateBytes(), t.tenant(), rights.tenant(t.tenant()).map(RightsStore.Tenant::bandwidth).orElse(RightsStore.Bandwidth.NONE));
+        if (!limits.isNone()) tasks.event(id, "limits", null, describe(limits));
+        TaskSpec spec = TaskSpec.of(t.sourceUrl(), t.digest(), null).withLimits(limits);
         Map<String, String> engineIds = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Path>> e : byRoom.entrySet()) {
             String room = e.getKey();
@@ -116,5 +122,25 @@ public final class FanOutProcessor implements Processor {
             producer.asyncSendBody("seda:track", new TrackEvent(id, null, true, false, null, "no node could be reached"));
         }
         log.info("task {}: {} {}", id, resumed ? "resumed" : "fanned out to", how);
+    }
+
+    /**
+     * What a task carries: its own rate, lowered to its tenant's per-task cap; the tenant's per-node
+     * cap and origin egress cap, shared by the tenant's tasks (group {@code tenant:NAME}).
+     */
+    static RateLimits limits(Long taskRate, String tenant, RightsStore.Bandwidth policy) {
+        long task = taskRate == null ? 0 : taskRate;
+        if (policy.task() != null && (task == 0 || policy.task() < task)) task = policy.task();
+        long node = policy.nodeDownload() == null ? 0 : policy.nodeDownload();
+        long origin = policy.originEgress() == null ? 0 : policy.originEgress();
+        return new RateLimits(task, node > 0 || origin > 0 ? "tenant:" + tenant : "", node, origin);
+    }
+
+    private static String describe(RateLimits l) {
+        StringBuilder b = new StringBuilder("bandwidth:");
+        if (l.taskBytesPerSecond() > 0) b.append(" task ").append(Rate.ofBytesPerSecond(l.taskBytesPerSecond())).append(" per node;");
+        if (l.groupBytesPerSecond() > 0) b.append(" tenant ").append(Rate.ofBytesPerSecond(l.groupBytesPerSecond())).append(" per node, shared by its tasks;");
+        if (l.originBytesPerSecond() > 0) b.append(" tenant origin egress ").append(Rate.ofBytesPerSecond(l.originBytesPerSecond())).append(" on the seed;");
+        return b.substring(0, b.length() - 1);
     }
 }

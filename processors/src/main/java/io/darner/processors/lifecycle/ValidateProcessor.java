@@ -127,31 +127,39 @@ public final class ValidateProcessor implements Processor {
         return t;
     }
 
-    private static Long rate(Object rate) {
+    /**
+     * A rate given as bytes per second or as a text like "50MB/s", in {@code (0, 400Gbit/s]};
+     * null if absent; a 400 naming {@code field} otherwise.
+     */
+    public static Long rate(Object rate, String field) {
         if (rate == null) return null;
-        long bytes = parseRate(rate);
-        if (bytes > MAX_RATE) throw absurd(rate);
+        long bytes = parseRate(rate, field);
+        if (bytes > MAX_RATE) throw absurd(rate, field);
         return bytes;
     }
 
-    private static ApiException absurd(Object rate) {
-        return ApiException.badRequest("rate", "rate " + rate + " is above 400Gbit/s, more than any node link carries",
-                "give a real limit such as \"50MB/s\", or leave it out for no task limit");
+    private static Long rate(Object rate) {
+        return rate(rate, "rate");
     }
 
-    private static long parseRate(Object rate) {
+    private static ApiException absurd(Object rate, String field) {
+        return ApiException.badRequest(field, field + " " + rate + " is above 400Gbit/s, more than any node link carries",
+                "give a real limit such as \"50MB/s\", or leave it out for no limit");
+    }
+
+    private static long parseRate(Object rate, String field) {
         try {
             if (rate instanceof Number n) {
                 // exactly as sent: a JSON integer beyond long arrives as a BigInteger, whose longValue() keeps only the low 64 bits
                 BigDecimal exact = new BigDecimal(n.toString());
-                if (exact.stripTrailingZeros().scale() > 0) throw new IllegalArgumentException("rate " + n + " is not a whole number of bytes per second");
-                if (exact.compareTo(BigDecimal.valueOf(MAX_RATE)) > 0) throw absurd(rate);
+                if (exact.stripTrailingZeros().scale() > 0) throw new IllegalArgumentException(field + " " + n + " is not a whole number of bytes per second");
+                if (exact.compareTo(BigDecimal.valueOf(MAX_RATE)) > 0) throw absurd(rate, field);
                 return Rate.parse(exact.toBigInteger().toString()).bytesPerSecond();
             }
             if (rate instanceof String s) return Rate.parse(s).bytesPerSecond();
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("rate", e.getMessage(), "give bytes per second, or a text like \"50MB/s\" or \"400Mbit/s\"");
+            throw ApiException.badRequest(field, e.getMessage(), "give bytes per second, or a text like \"50MB/s\" or \"400Mbit/s\"");
         }
-        throw ApiException.badRequest("rate", "rate must be a number or a text", "give bytes per second, or a text like \"50MB/s\"");
+        throw ApiException.badRequest(field, field + " must be a number or a text", "give bytes per second, or a text like \"50MB/s\"");
     }
 }

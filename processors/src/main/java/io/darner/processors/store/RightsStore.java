@@ -8,7 +8,18 @@ import java.util.TreeSet;
 
 /** Tenants and the custom roles of each tenant. */
 public final class RightsStore {
-    public record Tenant(String name, long createdAt, String createdBy) {}
+    public record Tenant(String name, long createdAt, String createdBy, Bandwidth bandwidth) {}
+
+    /**
+     * A tenant's bandwidth policy, bytes per second, null where there is no cap: {@code nodeDownload}
+     * is shared by the tenant's concurrent tasks on each node, {@code task} caps each of its tasks
+     * on each node, {@code originEgress} is shared by its tasks on a supernode's seed.
+     */
+    public record Bandwidth(Long nodeDownload, Long task, Long originEgress) {
+        public static final Bandwidth NONE = new Bandwidth(null, null, null);
+    }
+
+    private static final String TENANT_COLUMNS = "select name, created_at, created_by, node_rate, task_rate, origin_rate from tenants";
 
     /** A custom role: permission patterns, optionally limited to named clusters (null: all of the tenant's). */
     public record Role(String tenant, String name, Set<String> permissions, Set<String> clusters, long createdAt, String createdBy) {}
@@ -22,17 +33,31 @@ public final class RightsStore {
     // ---- tenants
 
     public void createTenant(String name, String by) {
-        db.jdbc().update("insert into tenants (name, created_at, created_by) values (?, ?, ?)", name, System.currentTimeMillis(), by);
+        createTenant(name, by, Bandwidth.NONE);
+    }
+
+    public void createTenant(String name, String by, Bandwidth b) {
+        db.jdbc().update("insert into tenants (name, created_at, created_by, node_rate, task_rate, origin_rate) values (?, ?, ?, ?, ?, ?)",
+                name, System.currentTimeMillis(), by, b.nodeDownload(), b.task(), b.originEgress());
     }
 
     public Optional<Tenant> tenant(String name) {
-        return db.jdbc().query("select name, created_at, created_by from tenants where name = ?",
-                (rs, i) -> new Tenant(rs.getString(1), rs.getLong(2), rs.getString(3)), name).stream().findFirst();
+        return db.jdbc().query(TENANT_COLUMNS + " where name = ?", RightsStore::tenant, name).stream().findFirst();
     }
 
     public List<Tenant> tenants() {
-        return db.jdbc().query("select name, created_at, created_by from tenants order by name",
-                (rs, i) -> new Tenant(rs.getString(1), rs.getLong(2), rs.getString(3)));
+        return db.jdbc().query(TENANT_COLUMNS + " order by name", RightsStore::tenant);
+    }
+
+    /** Replaces a tenant's bandwidth policy; false if there is no such tenant. */
+    public boolean setBandwidth(String name, Bandwidth b) {
+        return db.jdbc().update("update tenants set node_rate = ?, task_rate = ?, origin_rate = ? where name = ?",
+                b.nodeDownload(), b.task(), b.originEgress(), name) > 0;
+    }
+
+    private static Tenant tenant(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Tenant(rs.getString(1), rs.getLong(2), rs.getString(3),
+                new Bandwidth(rs.getObject(4, Long.class), rs.getObject(5, Long.class), rs.getObject(6, Long.class)));
     }
 
     /** What a tenant still owns (a tenant is deleted only when empty). */
