@@ -25,7 +25,12 @@ import java.util.concurrent.Callable;
                         + "./darner gives `darner agent` and `darner supernode`), moves a 1 GiB file through them, samples "
                         + "each process's resident memory from /proc (VmRSS while running, VmHWM at the end), checks every "
                         + "target's SHA-256 and ends with one line:",
-                "BENCH memory size_mib=1024 agents=3 agent_rss_max_mib=.. supernode_rss_max_mib=.. verified=3/3"})
+                "BENCH memory size_mib=1024 agents=3 agent_rss_max_mib=.. supernode_rss_max_mib=.. verified=3/3",
+                "With --policy: one supernode and 4 peers in this JVM run two tenants' tasks at once with the limits a tenant "
+                        + "bandwidth policy hands out: tenant alpha (20 MB/s per node) runs two tasks that share its cap; tenant beta "
+                        + "(origin egress 30 MB/s on the seed) runs a task capped at 5 MB/s and an uncapped one. Each rate is measured "
+                        + "between 10% and 90% of its bytes; ends with one line:",
+                "BENCH policy tenant_cap_mbs=20 measured_mbs=.. task_cap_mbs=5 measured_task_mbs=.. origin_cap_mbs=30 measured_origin_mbs=.. verified=16/16"})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", description = "A, B, C or D (default: ${DEFAULT-VALUE})", defaultValue = "A")
     Scenario scenario;
@@ -41,6 +46,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--memory", description = "Run the memory benchmark (real agent processes) instead of a scenario")
     boolean memory;
+
+    @Option(names = "--policy", description = "Run the bandwidth policy benchmark (tenant, task and origin caps) instead of a scenario")
+    boolean policy;
 
     @Option(names = "--size-mib", paramLabel = "MIB", defaultValue = "1024",
             description = "With --memory: the file size in MiB (default: ${DEFAULT-VALUE})")
@@ -60,11 +68,23 @@ public final class BenchCommand implements Callable<Integer> {
         Path base = dir != null ? dir : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         Files.createDirectories(base);
         if (kernel.kernel) return KernelBench.run(scenario, kernel, base);
+        if (policy) return policy(base);
         Path work = Files.createTempDirectory(base, "darner-bench-");
         try {
             InProcessBench.Report r = new InProcessBench(scenario, work, threads, !noWarmup).run();
             System.out.println(r.line());
             return r.verified() == scenario.nodes ? 0 : 1;
+        } finally {
+            InProcessBench.deleteTree(work);
+        }
+    }
+
+    private int policy(Path base) throws Exception {
+        Path work = Files.createTempDirectory(base, "darner-bench-policy-");
+        try {
+            PolicyBench.Report r = new PolicyBench(work).run();
+            System.out.println(r.line());
+            return r.verified() == r.targets() ? 0 : 1;
         } finally {
             InProcessBench.deleteTree(work);
         }

@@ -6,8 +6,12 @@ import io.darner.engine.store.StoredContent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
+import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 
 /**
  * One node's uploads, in the order that spreads pieces fastest: requests for the scarcest
@@ -15,19 +19,87 @@ import java.util.PriorityQueue;
  * Only a couple of pieces are handed to the sockets at a time, so a request for a new piece
  * never waits behind megabytes of older ones; the rest wait here, where a Cancel still
  * removes them. Thread-safe: children's connections live on several event loops.
+ *
+ * <p>Tasks paced by different {@link io.darner.engine.rate.Pacer}s (e.g. a seed's tenants with
+ * their own origin caps) wait in separate lanes, each with its own in-flight budget: a piece
+ * held back by one tenant's cap never keeps another tenant's pieces from the sockets.
  */
 final class UploadQueue {
-    /** Pieces handed to sockets and not yet written out, in bytes; at least two pieces. */
+    /** Pieces of one lane handed to sockets and not yet written out, in bytes. */
     private final long maxInFlightBytes;
-    private final PriorityQueue<Pending> queue = new PriorityQueue<>();
-    private long inFlight;
+    private final Function<String, Object> laneOfTask;
+    private final Map<Object, Lane> lanes = new HashMap<>();
     private long sequence;
 
     private final java.util.function.ObjLongConsumer<Servable> onUpload;
 
-    UploadQueue(long maxInFlightBytes, java.util.function.ObjLongConsumer<Servable> onUpload) {
+    /** @param laneOfTask a task's lane key: tasks with equal keys share a lane (and its budget) */
+    UploadQueue(long maxInFlightBytes, Function<String, Object> laneOfTask, java.util.function.ObjLongConsumer<Servable> onUpload) {
         this.maxInFlightBytes = maxInFlightBytes;
+        this.laneOfTask = laneOfTask;
         this.onUpload = onUpload;
+    }
+
+    /**
+     * The requests of the tasks sharing a pacer: each task's in scarcity order; the tasks take
+     * turns by bytes (deficit round robin), so a task of small pieces gets as many bytes as one
+     * of big pieces.
+     */
+    private static final class Lane {
+        /** Bytes a task may take per turn, on top of what it did not use. */
+        static final long QUANTUM = 256 * 1024;
+        final Map<Servable, PriorityQueue<Pending>> byTask = new HashMap<>();
+        final Map<Servable, Long> deficit = new HashMap<>();
+        /** Tasks with requests waiting, in the order they are served next. */
+        final ArrayDeque<Servable> turn = new ArrayDeque<>();
+        long inFlight;
+
+        void add(Pending p) {
+            PriorityQueue<Pending> q = byTask.computeIfAbsent(p.servable, k -> new PriorityQueue<>());
+            if (q.isEmpty()) {
+                turn.addLast(p.servable);
+                deficit.put(p.servable, 0L);
+            }
+            q.add(p);
+        }
+
+        /** The most urgent request of the task whose turn it is, or null if none waits. */
+        Pending poll() {
+            while (!turn.isEmpty()) {
+                Servable s = turn.peekFirst();
+                PriorityQueue<Pending> q = byTask.get(s);
+                long d = deficit.get(s);
+                long next = cost(q.peek());
+                if (d < next) {
+                    // its turn is over: it keeps what it did not use and goes to the back with a new quantum
+                    turn.addLast(turn.pollFirst());
+                    deficit.put(s, d + QUANTUM);
+                    continue;
+                }
+                Pending p = q.poll();
+                deficit.put(s, d - next);
+                if (q.isEmpty()) {
+                    byTask.remove(s);
+                    deficit.remove(s);
+                    turn.pollFirst();
+                }
+                return p;
+            }
+            return null;
+        }
+
+        /** The bytes a request brings: its piece's, or for a seed's choice (-1) the first piece's. */
+        private static long cost(Pending p) {
+            StoredContent c = p.servable.content;
+            return c.pieceCount() == 0 ? 0 : c.pieceLength(Math.max(0, Math.min(p.index, c.pieceCount() - 1)));
+        }
+
+        void removeIf(java.util.function.Predicate<Pending> which) {
+            byTask.values().forEach(q -> q.removeIf(which));
+            byTask.values().removeIf(PriorityQueue::isEmpty);
+            turn.removeIf(s -> !byTask.containsKey(s));
+            deficit.keySet().retainAll(byTask.keySet());
+        }
     }
 
     /** A child's request; {@code index} -1 asks a seed to choose (see {@link SeedPolicy}). */
@@ -41,26 +113,27 @@ final class UploadQueue {
     }
 
     synchronized void submit(Channel child, Servable servable, int index, int holders, BitSet childHas, int known) {
-        queue.add(new Pending(child, servable, index, holders, childHas, known, sequence++));
-        pump();
+        Lane lane = lanes.computeIfAbsent(laneOfTask.apply(servable.taskId), k -> new Lane());
+        lane.add(new Pending(child, servable, index, holders, childHas, known, sequence++));
+        pump(lane);
     }
 
     synchronized void cancel(Channel child, int index) {
-        queue.removeIf(p -> p.child == child && p.index == index);
+        for (Lane lane : lanes.values()) lane.removeIf(p -> p.child == child && p.index == index);
     }
 
     synchronized void forget(Channel child) {
-        queue.removeIf(p -> p.child == child);
+        for (Lane lane : lanes.values()) lane.removeIf(p -> p.child == child);
     }
 
-    private synchronized void sent(long bytes) {
-        inFlight -= bytes;
-        pump();
+    private synchronized void sent(Lane lane, long bytes) {
+        lane.inFlight -= bytes;
+        pump(lane);
     }
 
-    private void pump() {
-        while (inFlight < maxInFlightBytes && !queue.isEmpty()) {
-            Pending p = queue.poll();
+    private void pump(Lane lane) {
+        Pending p;
+        while (lane.inFlight < maxInFlightBytes && (p = lane.poll()) != null) {
             if (!p.child.isActive()) continue;
             StoredContent content = p.servable.content;
             int index = p.index;
@@ -78,25 +151,25 @@ final class UploadQueue {
                 continue;
             }
             int length = content.pieceLength(index);
-            inFlight += length;
+            lane.inFlight += length;
             onUpload.accept(p.servable, length);
-            write(p.child, content, index, length);
+            write(lane, p.child, content, index, length);
         }
     }
 
-    private void write(Channel ch, StoredContent content, int index, int length) {
+    private void write(Lane lane, Channel ch, StoredContent content, int index, int length) {
         ch.eventLoop().execute(() -> {
             ch.write(FrameEncoder.pieceHeader(ch.alloc(), index, length), ch.voidPromise());
             for (int off = 0; off < length; off += UploadHandler.CHUNK) {
                 int n = Math.min(UploadHandler.CHUNK, length - off);
                 boolean last = off + n >= length;
                 if (last) {
-                    ch.write(content.region(index, off, n)).addListener((ChannelFutureListener) f -> sent(length));
+                    ch.write(content.region(index, off, n)).addListener((ChannelFutureListener) f -> sent(lane, length));
                 } else {
                     ch.write(content.region(index, off, n), ch.voidPromise());
                 }
             }
-            if (length == 0) sent(0);
+            if (length == 0) sent(lane, 0);
             ch.flush();
         });
     }

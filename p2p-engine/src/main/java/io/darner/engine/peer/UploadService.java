@@ -24,13 +24,14 @@ public final class UploadService implements AutoCloseable {
     private final Function<String, Pacer> uploadPacerForTask;
     private final LongAdder uploadedBytes = new LongAdder();
     private final Channel server;
-    private final UploadQueue queue = new UploadQueue(IN_FLIGHT_BYTES, this::countUpload);
+    private final UploadQueue queue;
     /** Bytes of pieces handed to sockets at a time (see {@link UploadQueue}). */
     static final long IN_FLIGHT_BYTES = 512 * 1024;
 
     UploadService(String nodeId, Transport transport, InetSocketAddress listen, Function<String, Pacer> uploadPacerForTask) {
         this.nodeId = nodeId;
         this.uploadPacerForTask = uploadPacerForTask;
+        this.queue = new UploadQueue(IN_FLIGHT_BYTES, uploadPacerForTask::apply, this::countUpload);
         this.server = transport.listen(listen, () -> new ChannelHandler[] {new UploadHandler(this)}).syncUninterruptibly().channel();
     }
 

@@ -40,7 +40,9 @@ public final class Supernode implements AutoCloseable {
     private final Pacer seedPacer;
     /** Per task: the seed's own cap stacked with the origin cap its group shares (tasks with a group origin cap only). */
     private final Map<String, Pacer> seedTaskPacers = new ConcurrentHashMap<>();
+    /** Per group with an origin cap: its bucket, and that bucket stacked on the seed's own cap (one instance: one upload lane). */
     private final Map<String, TokenBucket> originGroupPacers = new ConcurrentHashMap<>();
+    private final Map<String, Pacer> originGroupStacks = new ConcurrentHashMap<>();
 
     private Supernode(SupernodeConfig config, Transport transport) throws IOException {
         this.config = config;
@@ -125,7 +127,7 @@ public final class Supernode implements AutoCloseable {
         }
         TokenBucket group = originGroupPacers.computeIfAbsent(limits.group(), g -> new TokenBucket(limits.originBytesPerSecond(), 64 * 1024));
         if (group.rate() != limits.originBytesPerSecond()) group.setRate(limits.originBytesPerSecond());
-        seedTaskPacers.put(taskId, Pacers.stack(seedPacer, group));
+        seedTaskPacers.put(taskId, originGroupStacks.computeIfAbsent(limits.group(), g -> Pacers.stack(seedPacer, group)));
     }
 
     @Override
