@@ -56,8 +56,8 @@ public final class KernelBench {
     private final AtomicBoolean cleaned = new AtomicBoolean();
     /** Set first thing by the cleanup (the shutdown hook on SIGINT/SIGTERM): no result may be printed after it. */
     private volatile boolean stopping;
-    /** CPU seconds of the processes started so far, when the timed transfer began. */
-    private double cpuAtStart;
+    /** CPU seconds {user, system} of the processes started so far, when the timed transfer began. */
+    private double[] cpuAtStart = new double[2];
     private final long deadlineSeconds;
     private Path source;
     private String digest;
@@ -178,11 +178,16 @@ public final class KernelBench {
                 default -> http();
             };
             long[] cpu1 = cpu();
-            double procCpu = procs.cpuSeconds() - cpuAtStart;
+            double[] us = procs.userSystemSeconds();
+            double user = us[0] - cpuAtStart[0], sys = us[1] - cpuAtStart[1], procCpu = user + sys;
             if (stopping) throw new IllegalStateException("interrupted during " + system);
             procs.stopAll();
             results.put(system, r);
             double busy = cpu1[1] == cpu0[1] ? 0 : 100.0 * (cpu1[0] - cpu0[0]) / (cpu1[1] - cpu0[1]);
+            double all = Math.max(1, cpu1[1] - cpu0[1]);
+            log.printf(Locale.ROOT, "KERNEL system=%s process_user_s=%.1f process_system_s=%.1f machine_pct user=%.0f system=%.0f softirq=%.0f%n", system,
+                    user, sys,
+                    100 * (cpu1[2] - cpu0[2]) / all, 100 * (cpu1[3] - cpu0[3]) / all, 100 * (cpu1[4] - cpu0[4]) / all);
             log.printf(Locale.ROOT, "KERNEL system=%s process_cpu_s=%.1f cpu_s_per_gb=%.2f (CPU of its processes during the timed transfer; "
                     + "processes that exited by the end, curl's, are not counted)%n", system, procCpu, procCpu / (nodes * (double) size / 1e9));
             log.printf(Locale.ROOT, "KERNEL system=%s machine_cpu_busy_pct=%.0f loadavg=%s times_s=%s%n", system, busy,
@@ -264,7 +269,7 @@ public final class KernelBench {
 
         List<Path> targets = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) targets.add(outDir.resolve("node-" + i + ".bin"));
-        cpuAtStart = procs.cpuSeconds();
+        cpuAtStart = procs.userSystemSeconds();
         Instant t0 = Instant.now();
         darnerTask(source, digest, targets);
         return result("darner", t0, targets, targets);
@@ -363,7 +368,7 @@ public final class KernelBench {
             files.add(d.resolve(FILE));
             markers.add(d.resolve(FILE + ".done"));
         }
-        cpuAtStart = procs.cpuSeconds();
+        cpuAtStart = procs.userSystemSeconds();
         Instant t0 = Instant.now();
         for (int i = 1; i <= nodes; i++) {
             List<String> l = aria2Common();
@@ -403,7 +408,7 @@ public final class KernelBench {
         List<Path> files = new ArrayList<>();
         List<Process> curls = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) files.add(dir.resolve("n" + i + ".bin"));
-        cpuAtStart = procs.cpuSeconds();
+        cpuAtStart = procs.userSystemSeconds();
         Instant t0 = Instant.now();
         for (int i = 1; i <= nodes; i++) {
             curls.add(procs.start(topo.ns(i), List.of("curl", "-sS", "--fail", "-o", files.get(i - 1).toString(), url), logs.resolve("n" + i + ".log")));
@@ -487,7 +492,8 @@ public final class KernelBench {
         long total = 0;
         for (int i = 1; i < f.length; i++) total += Long.parseLong(f[i]);
         long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-        return new long[]{total - idle, total};
+        // busy, total, user (+nice), system, softirq (where veth and bridge forwarding mostly runs)
+        return new long[]{total - idle, total, Long.parseLong(f[1]) + Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[7])};
     }
 
     private static void worldReadable(Path dir) throws IOException {

@@ -75,19 +75,20 @@ final class Procs {
         }
     }
 
-    /** CPU seconds (user + system) the running processes this started have used so far, from /proc/PID/stat. */
-    synchronized double cpuSeconds() {
-        double ticks = 0;
+    /** CPU seconds {user, system} the running processes this started have used so far, from /proc/PID/stat. */
+    synchronized double[] userSystemSeconds() {
+        double user = 0, system = 0;
         for (Process p : started) {
             try {
                 String stat = java.nio.file.Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+                user += Long.parseLong(f[11]); // utime, stime (fields 14 and 15)
+                system += Long.parseLong(f[12]);
             } catch (IOException | RuntimeException gone) {
                 // exited: its CPU is no longer visible
             }
         }
-        return ticks / 100.0; // USER_HZ
+        return new double[] {user / 100.0, system / 100.0}; // USER_HZ
     }
 
     /** SIGTERM to each process this started, SIGKILL to those still there after 5 s; waits until all are gone. */
