@@ -108,6 +108,36 @@ class RightsAttackRestTest extends RestTestBase {
     }
 
     @Test
+    void namesAreTheTenantsOwnSoAnotherTenantsNameIsNeitherRefusedNorRevealed() {
+        String name = TaskRestTest.unique("prod");
+        String a = token(user("atk-na", Roles.SUPER_ADMIN, null)), b = token(user("atk-nb", Roles.SUPER_ADMIN, null));
+        // super administrators of their tenants: each creates in its own tenant, as any tenant's user does
+        for (String t : List.of(a, b)) {
+            Res c = postJson("/clusters", t, Map.of("name", name, "nodes", List.of(Map.of("id", "n1"))));
+            assertThat(c.status()).as("a name another tenant took is free here: " + c).isEqualTo(201);
+            Res f = postJson("/files", t, Map.of("name", name, "version", "1.0", "source", "https://o.example/" + name));
+            assertThat(f.status()).as(f.toString()).isEqualTo(201);
+        }
+        String viewerB = token(user("atk-nb", Roles.VIEWER, null));
+        assertThat(get("/clusters/" + name, viewerB).json().path("tenant").asText()).isEqualTo("atk-nb");
+        assertThat(get("/files/" + name + "/1.0", viewerB).json().path("tenant").asText()).isEqualTo("atk-nb");
+
+        // the bootstrap admin sees both: it must say which it means, and gets the one it names
+        assertRefused(get("/clusters/" + name, admin()), 409, "name");
+        assertRefused(get("/files/" + name + "/1.0", admin()), 409, "version");
+        assertThat(get("/clusters/" + name + "?tenant=atk-na", admin()).json().path("tenant").asText()).isEqualTo("atk-na");
+        assertThat(delete("/clusters/" + name + "?tenant=atk-na", admin()).status()).isEqualTo(204);
+        assertThat(delete("/files/" + name + "/1.0?tenant=atk-na", admin()).status()).isEqualTo(204);
+
+        // one left: found without naming the tenant, and untouched by the other's deletion
+        assertThat(get("/clusters/" + name, admin()).json().path("tenant").asText()).isEqualTo("atk-nb");
+        assertThat(get("/clusters/" + name, viewerB).json().path("nodes").size()).isEqualTo(1);
+        assertThat(get("/files/" + name + "/1.0", viewerB).status()).isEqualTo(200);
+        assertThat(postJson("/clusters", b, Map.of("name", name, "nodes", List.of(Map.of("id", "n2")))).status())
+                .as("within a tenant a name is still unique").isEqualTo(409);
+    }
+
+    @Test
     void aScopedTokenDoesOnlyItsScopesAndCannotMintAWiderOne() {
         String u = user("default", Roles.TASK_ADMIN, null);
         JsonNode issued = postJson("/auth/tokens", token(u), Map.of("name", "ro", "scopes", List.of("task:read"), "expiresInDays", 1)).json();
@@ -203,9 +233,15 @@ class RightsAttackRestTest extends RestTestBase {
         assertThat(audit(u, "cluster:delete", "denied")).isEqualTo(1);
         assertThat(audit(u, "task:create", "denied")).isEqualTo(2);
         // on X it works
-        assertThat(postJson("/tasks", t, Map.of("cluster", x, "source", "https://o.example/a", "target", "/opt/a", "startAt", "2099-01-01T00:00:00Z")).status())
-                .isEqualTo(201);
+        Res onX = postJson("/tasks", t, Map.of("cluster", x, "source", "https://o.example/a", "target", "/opt/a", "startAt", "2099-01-01T00:00:00Z"));
+        assertThat(onX.status()).isEqualTo(201);
+        Res onY = postJson("/tasks", admin(), Map.of("cluster", y, "source", "https://o.example/a", "target", "/opt/a", "startAt", "2099-01-01T00:00:00Z"));
+        assertThat(onY.status()).isEqualTo(201);
         assertThat(get("/clusters", t).json().path("items").toString()).contains(x).doesNotContain(y);
+        // it lists the tasks it may read: those on X, not Y's (nor those on explicit node lists)
+        String listed = get("/tasks?size=200", t).json().path("items").toString();
+        assertThat(listed).contains(onX.json().path("id").asText()).doesNotContain(onY.json().path("id").asText()).doesNotContain(y);
+        assertThat(get("/tasks?size=200", admin()).json().path("items").toString()).contains(onY.json().path("id").asText());
         assertThat(delete("/clusters/" + x, t).status()).isEqualTo(204);
         assertThat(get("/clusters/" + y, admin()).status()).isEqualTo(200);
     }

@@ -13,6 +13,8 @@ public final class Props {
     public static final String AUDIT_TARGET = "darner.audit.target";
     /** The kind of object the operation's path names ({@code task}, {@code cluster}, …): authorize checks its owner. */
     public static final String RESOURCE = "darner.resource";
+    /** The tenant of the object the path names, once authorize has found it. */
+    public static final String OBJECT_TENANT = "darner.objectTenant";
     /** The caller's network address, for the audit trail. */
     public static final String CLIENT = "darner.client";
     /** The user name a login attempt named (the actor of its audit row). */

@@ -78,12 +78,12 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/files").description("List file versions")
                     .param().name("name").type(RestParamType.query).required(false).description("only versions of this file").endParam()
                     .to("direct:api-file-list")
-                .get("/files/{name}/{version}").description("One file version").to("direct:api-file-get")
+                .get("/files/{name}/{version}").description("One file version (names are per tenant: the super administrator adds ?tenant=NAME when several tenants have it)").to("direct:api-file-get")
                 .delete("/files/{name}/{version}").description("Delete a file version").to("direct:api-file-delete")
 
                 .post("/clusters").description("Create a host cluster: a named list of nodes with rooms").to("direct:api-cluster-create")
                 .get("/clusters").description("List clusters").to("direct:api-cluster-list")
-                .get("/clusters/{name}").description("One cluster").to("direct:api-cluster-get")
+                .get("/clusters/{name}").description("One cluster (names are per tenant: the super administrator adds ?tenant=NAME when several tenants have it)").to("direct:api-cluster-get")
                 .delete("/clusters/{name}").description("Delete a cluster").to("direct:api-cluster-delete")
 
                 .get("/nodes").description("Nodes registered with the supernodes now").to("direct:api-node-list")

@@ -57,7 +57,7 @@ class ApiRoutesTest extends LifecycleTestSupport {
             else assertThat(r.json().get("field").asText()).isEqualTo("Authorization");
         }
         assertThat(open).as("operations that answered without a token").isEmpty();
-        assertThat(h.rest.bound()).hasSize(37);
+        assertThat(h.rest.bound()).hasSize(38);
     }
 
     @Test

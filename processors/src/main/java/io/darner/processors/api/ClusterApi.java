@@ -75,7 +75,7 @@ public final class ClusterApi {
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("name", "cluster " + r.name() + " exists already", "choose another name, or delete the old cluster first");
         }
-        Views.reply(exchange, 201, Views.cluster(clusters.find(r.name()).orElseThrow()));
+        Views.reply(exchange, 201, Views.cluster(clusters.find(tenant, r.name()).orElseThrow()));
     }
 
     public void list(Exchange exchange) {
@@ -91,13 +91,14 @@ public final class ClusterApi {
     public void delete(Exchange exchange) {
         ClusterStore.Cluster c = find(exchange);
         exchange.setProperty(Props.AUDIT_TARGET, "cluster/" + c.name());
-        clusters.delete(c.name());
+        clusters.delete(c.tenant(), c.name());
         io.darner.processors.Json.noContent(exchange);
     }
 
+    /** The cluster authorize found for the path (of the tenant it set). */
     private ClusterStore.Cluster find(Exchange exchange) {
         String name = exchange.getMessage().getHeader("name", String.class);
-        return clusters.find(name == null ? "" : name)
+        return clusters.find(exchange.getProperty(Props.OBJECT_TENANT, "", String.class), name == null ? "" : name)
                 .orElseThrow(() -> ApiException.notFound("name", "cluster " + name + " does not exist", "see GET /api/v1/clusters"));
     }
 }

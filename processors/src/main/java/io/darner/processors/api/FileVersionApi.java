@@ -75,14 +75,15 @@ public final class FileVersionApi {
     public void delete(Exchange exchange) {
         FileVersionStore.FileVersion f = find(exchange);
         exchange.setProperty(Props.AUDIT_TARGET, "file/" + f.ref());
-        files.delete(f.name(), f.version());
+        files.delete(f.tenant(), f.name(), f.version());
         io.darner.processors.Json.noContent(exchange);
     }
 
+    /** The file version authorize found for the path (of the tenant it set). */
     private FileVersionStore.FileVersion find(Exchange exchange) {
         String name = exchange.getMessage().getHeader("name", String.class);
         String version = exchange.getMessage().getHeader("version", String.class);
-        return files.find(name == null ? "" : name, version == null ? "" : version)
+        return files.find(exchange.getProperty(Props.OBJECT_TENANT, "", String.class), name == null ? "" : name, version == null ? "" : version)
                 .orElseThrow(() -> ApiException.notFound("version", "file " + name + "@" + version + " does not exist", "see GET /api/v1/files"));
     }
 }

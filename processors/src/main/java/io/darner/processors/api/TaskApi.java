@@ -40,7 +40,9 @@ public final class TaskApi {
         int page = Params.intParam(exchange, "page", 0, 0, 1_000_000);
         int size = Params.intParam(exchange, "size", 20, 1, 200);
         Principal principal = exchange.getProperty(Props.PRINCIPAL, Principal.class);
-        TaskStore.Page p = tasks.list(principal.superAdmin() ? null : principal.tenant(), state, Params.text(exchange, "cluster", 64),
+        // a role limited to named clusters lists the tasks on those only (as it may read no other)
+        TaskStore.Page p = tasks.list(principal.superAdmin() ? null : principal.tenant(), principal.superAdmin() ? null : principal.clustersFor("task:read"),
+                state, Params.text(exchange, "cluster", 64),
                 Params.text(exchange, "creator", 64), page, size);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", p.items().stream().map(Views::taskBrief).toList());

@@ -11,7 +11,9 @@ import io.darner.processors.store.TaskStore;
 import io.darner.processors.store.UserStore;
 import org.apache.camel.Exchange;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Who owns the object an operation's path names: its tenant and, for tasks and clusters, its
@@ -48,14 +50,17 @@ public final class Owners {
             }
             case "cluster" -> {
                 exchange.setProperty(Props.AUDIT_TARGET, "cluster/" + name);
-                ClusterStore.Cluster c = clusters.find(name).filter(x -> visible(p, x.tenant()))
+                ClusterStore.Cluster c = pick(clusters.named(name), ClusterStore.Cluster::tenant, p, header(exchange, "tenant"), "name", "cluster " + name)
                         .orElseThrow(() -> ApiException.notFound("name", "cluster " + name + " does not exist", "see GET /api/v1/clusters"));
+                exchange.setProperty(Props.OBJECT_TENANT, c.tenant());
                 yield new Owner(c.tenant(), true, c.name());
             }
             case "file" -> {
                 exchange.setProperty(Props.AUDIT_TARGET, "file/" + name + "@" + version);
-                FileVersionStore.FileVersion f = files.find(name, version).filter(x -> visible(p, x.tenant()))
+                FileVersionStore.FileVersion f = pick(files.named(name, version), FileVersionStore.FileVersion::tenant, p, header(exchange, "tenant"),
+                                "version", "file " + name + "@" + version)
                         .orElseThrow(() -> ApiException.notFound("version", "file " + name + "@" + version + " does not exist", "see GET /api/v1/files"));
+                exchange.setProperty(Props.OBJECT_TENANT, f.tenant());
                 yield new Owner(f.tenant(), false, null);
             }
             case "user" -> {
@@ -86,6 +91,22 @@ public final class Owners {
             }
             default -> throw new IllegalStateException("unknown resource " + resource);
         };
+    }
+
+    /**
+     * Which of the objects of one name (one per tenant at most) the caller means: its own tenant's;
+     * for the super administrator, the one of {@code tenant} if given, else its own tenant's, else
+     * the only one; several and none named: a 409 naming {@code field} and the tenants to choose from.
+     * No principal (the server itself) is treated as the super administrator.
+     */
+    public static <T> Optional<T> pick(List<T> sameName, Function<T, String> tenantOf, Principal p, String tenant, String field, String what) {
+        if (p != null && !p.superAdmin()) return sameName.stream().filter(x -> tenantOf.apply(x).equals(p.tenant())).findFirst();
+        if (tenant != null && !tenant.isEmpty()) return sameName.stream().filter(x -> tenantOf.apply(x).equals(tenant)).findFirst();
+        Optional<T> own = sameName.stream().filter(x -> p != null && tenantOf.apply(x).equals(p.tenant())).findFirst();
+        if (own.isPresent() || sameName.size() <= 1) return own.or(() -> sameName.stream().findFirst());
+        List<String> tenants = sameName.stream().map(tenantOf).sorted().toList();
+        throw ApiException.conflict(field, what + " exists in several tenants: " + tenants,
+                "name the tenant, e.g. ?tenant=" + tenants.get(0));
     }
 
     private static boolean visible(Principal p, String tenant) {

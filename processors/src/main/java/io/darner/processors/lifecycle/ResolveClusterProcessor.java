@@ -37,8 +37,8 @@ public final class ResolveClusterProcessor implements Processor {
         String digest = d.digest();
         if (d.fileRef() != null) {
             int at = d.fileRef().lastIndexOf('@');
-            FileVersionStore.FileVersion f = files.find(d.fileRef().substring(0, at), d.fileRef().substring(at + 1))
-                    .filter(x -> visible(p, x.tenant()))
+            FileVersionStore.FileVersion f = Owners.pick(files.named(d.fileRef().substring(0, at), d.fileRef().substring(at + 1)),
+                            FileVersionStore.FileVersion::tenant, p, exchange.getProperty(Props.TENANT, String.class), "file", "file version " + d.fileRef())
                     .orElseThrow(() -> ApiException.badRequest("file", "file version " + d.fileRef() + " does not exist",
                             "register it with POST /api/v1/files, or see GET /api/v1/files for the known ones"));
             source = f.sourceUrl();
@@ -50,8 +50,8 @@ public final class ResolveClusterProcessor implements Processor {
         }
         List<NodeRef> nodes = d.nodes();
         if (d.cluster() != null) {
-            ClusterStore.Cluster c = clusters.find(d.cluster())
-                    .filter(x -> visible(p, x.tenant()))
+            ClusterStore.Cluster c = Owners.pick(clusters.named(d.cluster()), ClusterStore.Cluster::tenant, p,
+                            exchange.getProperty(Props.TENANT, String.class), "cluster", "cluster " + d.cluster())
                     .orElseThrow(() -> ApiException.badRequest("cluster", "cluster " + d.cluster() + " does not exist",
                             "create it with POST /api/v1/clusters, or see GET /api/v1/clusters"));
             if (exchange.getProperty(Props.TENANT) == null) exchange.setProperty(Props.TENANT, c.tenant()); // a task belongs to its cluster's tenant
@@ -74,10 +74,5 @@ public final class ResolveClusterProcessor implements Processor {
             }
         }
         exchange.setProperty(Props.DRAFT, d.withResolved(source, digest, nodes));
-    }
-
-    /** Another tenant's cluster or file is answered as one that does not exist; without a principal (internal calls) all are. */
-    private static boolean visible(Principal p, String tenant) {
-        return p == null || p.superAdmin() || p.tenant().equals(tenant);
     }
 }

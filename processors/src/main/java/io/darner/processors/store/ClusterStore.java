@@ -1,5 +1,6 @@
 package io.darner.processors.store;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,45 +24,62 @@ public final class ClusterStore {
 
     public void create(Cluster c) {
         db.inTransaction(() -> {
-            db.jdbc().update("insert into clusters (name, kind, created_at, created_by, tenant) values (?, ?, ?, ?, ?)",
-                    c.name(), c.kind(), c.createdAt(), c.createdBy(), c.tenant());
+            db.jdbc().update("insert into clusters (tenant, name, kind, created_at, created_by) values (?, ?, ?, ?, ?)",
+                    c.tenant(), c.name(), c.kind(), c.createdAt(), c.createdBy());
             for (NodeRef n : c.nodes()) {
-                db.jdbc().update("insert into cluster_nodes (cluster_name, node_id, room) values (?, ?, ?)", c.name(), n.nodeId(), n.room());
+                db.jdbc().update("insert into cluster_nodes (tenant, cluster_name, node_id, room) values (?, ?, ?, ?)", c.tenant(), c.name(), n.nodeId(), n.room());
             }
         });
     }
 
-    public Optional<Cluster> find(String name) {
-        return list(name).stream().findFirst();
+    /** The cluster {@code name} of {@code tenant}. */
+    public Optional<Cluster> find(String tenant, String name) {
+        return list(tenant, name).stream().findFirst();
+    }
+
+    /** The clusters called {@code name}, of every tenant (names are unique per tenant). */
+    public List<Cluster> named(String name) {
+        return list(null, name);
     }
 
     public List<Cluster> list() {
-        return list(null);
+        return list(null, null);
     }
 
     /** Clusters of {@code tenant} (null: all). */
     public List<Cluster> inTenant(String tenant) {
-        return tenant == null ? list() : list().stream().filter(c -> c.tenant().equals(tenant)).toList();
+        return list(tenant, null);
     }
 
-    public boolean delete(String name) {
+    public boolean delete(String tenant, String name) {
         return db.inTransaction(() -> {
-            db.jdbc().update("delete from cluster_nodes where cluster_name = ?", name);
-            return db.jdbc().update("delete from clusters where name = ?", name) > 0;
+            db.jdbc().update("delete from cluster_nodes where tenant = ? and cluster_name = ?", tenant, name);
+            return db.jdbc().update("delete from clusters where tenant = ? and name = ?", tenant, name) > 0;
         });
     }
 
-    private List<Cluster> list(String only) {
+    /** Clusters, of one tenant and/or of one name where given, ordered by name then tenant. */
+    private List<Cluster> list(String tenant, String name) {
+        List<String> where = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        if (tenant != null) {
+            where.add("tenant = ?");
+            args.add(tenant);
+        }
+        if (name != null) {
+            where.add("%s = ?");
+            args.add(name);
+        }
+        String w = where.isEmpty() ? "" : " where " + String.join(" and ", where);
         Map<String, Cluster> out = new LinkedHashMap<>();
-        String where = only == null ? "" : " where name = ?";
-        Object[] args = only == null ? new Object[0] : new Object[] {only};
-        db.jdbc().query("select name, kind, created_at, created_by, tenant from clusters" + where + " order by name", rs -> {
-            out.put(rs.getString(1), new Cluster(rs.getString(1), rs.getString(2), new java.util.ArrayList<>(), rs.getLong(3), rs.getString(4), rs.getString(5)));
-        }, args);
-        db.jdbc().query("select cluster_name, node_id, room from cluster_nodes" + (only == null ? "" : " where cluster_name = ?") + " order by node_id", rs -> {
-            Cluster c = out.get(rs.getString(1));
-            if (c != null) c.nodes().add(new NodeRef(rs.getString(2), rs.getString(3)));
-        }, args);
+        db.jdbc().query("select tenant, name, kind, created_at, created_by from clusters" + w.formatted("name") + " order by name, tenant", rs -> {
+            out.put(rs.getString(1) + "/" + rs.getString(2),
+                    new Cluster(rs.getString(2), rs.getString(3), new ArrayList<>(), rs.getLong(4), rs.getString(5), rs.getString(1)));
+        }, args.toArray());
+        db.jdbc().query("select tenant, cluster_name, node_id, room from cluster_nodes" + w.formatted("cluster_name") + " order by node_id", rs -> {
+            Cluster c = out.get(rs.getString(1) + "/" + rs.getString(2));
+            if (c != null) c.nodes().add(new NodeRef(rs.getString(3), rs.getString(4)));
+        }, args.toArray());
         return List.copyOf(out.values());
     }
 }

@@ -22,25 +22,28 @@ public final class FileVersionStore {
     }
 
     public void create(FileVersion f) {
-        db.jdbc().update("insert into file_versions (name, version, source_url, digest, size_bytes, created_at, created_by, tenant) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                f.name(), f.version(), f.sourceUrl(), f.digest(), f.sizeBytes(), f.createdAt(), f.createdBy(), f.tenant());
+        db.jdbc().update("insert into file_versions (tenant, name, version, source_url, digest, size_bytes, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                f.tenant(), f.name(), f.version(), f.sourceUrl(), f.digest(), f.sizeBytes(), f.createdAt(), f.createdBy());
     }
 
-    public Optional<FileVersion> find(String name, String version) {
-        return query(" where name = ? and version = ?", name, version).stream().findFirst();
+    /** The version {@code name@version} of {@code tenant}. */
+    public Optional<FileVersion> find(String tenant, String name, String version) {
+        return query(" where tenant = ? and name = ? and version = ?", tenant, name, version).stream().findFirst();
     }
 
-    public List<FileVersion> list(String name) {
-        return name == null ? query("") : query(" where name = ?", name);
+    /** The versions {@code name@version} of every tenant (unique per tenant). */
+    public List<FileVersion> named(String name, String version) {
+        return query(" where name = ? and version = ?", name, version);
     }
 
     /** Versions of {@code tenant} (null: all), optionally of one file name. */
     public List<FileVersion> list(String name, String tenant) {
-        return list(name).stream().filter(f -> tenant == null || f.tenant().equals(tenant)).toList();
+        if (name == null) return tenant == null ? query("") : query(" where tenant = ?", tenant);
+        return tenant == null ? query(" where name = ?", name) : query(" where tenant = ? and name = ?", tenant, name);
     }
 
-    public boolean delete(String name, String version) {
-        return db.jdbc().update("delete from file_versions where name = ? and version = ?", name, version) > 0;
+    public boolean delete(String tenant, String name, String version) {
+        return db.jdbc().update("delete from file_versions where tenant = ? and name = ? and version = ?", tenant, name, version) > 0;
     }
 
     private List<FileVersion> query(String where, Object... args) {

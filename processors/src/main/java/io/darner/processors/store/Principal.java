@@ -51,6 +51,18 @@ public record Principal(String username, String tenant, List<Grant> grants, Set<
         return scoped(permission) && grants.stream().anyMatch(g -> g.allows(permission, cluster, false));
     }
 
+    /** The clusters in which the caller holds {@code permission}; null: every cluster of its tenant (an unlimited grant). */
+    public Set<String> clustersFor(String permission) {
+        if (!scoped(permission)) return Set.of();
+        Set<String> out = new java.util.TreeSet<>();
+        for (Grant g : grants) {
+            if (!Roles.coveredBy(g.permissions(), permission)) continue;
+            if (g.clusters() == null) return null;
+            out.addAll(g.clusters());
+        }
+        return out;
+    }
+
     /** Every permission pattern of every grant (for checks that nobody grants more than they hold). */
     public boolean holdsAll(Set<String> permissions, Set<String> clusters) {
         for (String perm : permissions) {

@@ -164,14 +164,22 @@ public final class TaskStore {
 
     /** A page of tasks, newest first, optionally filtered by state, cluster and creator. */
     public Page list(TaskState state, String cluster, String creator, int page, int size) {
-        return list(null, state, cluster, creator, page, size);
+        return list(null, null, state, cluster, creator, page, size);
     }
 
-    /** As {@link #list(TaskState, String, String, int, int)}, only tasks of {@code tenant} (null: all). */
-    public Page list(String tenant, TaskState state, String cluster, String creator, int page, int size) {
+    /**
+     * As {@link #list(TaskState, String, String, int, int)}, only tasks of {@code tenant} (null: all)
+     * on the clusters {@code within} (null: any cluster or node list; empty: none).
+     */
+    public Page list(String tenant, java.util.Set<String> within, TaskState state, String cluster, String creator, int page, int size) {
         StringBuilder where = new StringBuilder(" where 1 = 1");
         List<Object> args = new ArrayList<>();
         if (tenant != null) { where.append(" and tenant = ?"); args.add(tenant); }
+        if (within != null && within.isEmpty()) where.append(" and 1 = 0");
+        if (within != null && !within.isEmpty()) {
+            where.append(" and cluster_name in (").append(String.join(", ", java.util.Collections.nCopies(within.size(), "?"))).append(")");
+            args.addAll(within);
+        }
         if (state != null) { where.append(" and state = ?"); args.add(state.name()); }
         if (cluster != null) { where.append(" and cluster_name = ?"); args.add(cluster); }
         if (creator != null) { where.append(" and created_by = ?"); args.add(creator); }
