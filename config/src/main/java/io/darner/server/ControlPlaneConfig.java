@@ -18,6 +18,7 @@ import io.darner.processors.lifecycle.AuditProcessor;
 import io.darner.processors.lifecycle.AuthenticateProcessor;
 import io.darner.processors.lifecycle.AuthorizeProcessor;
 import io.darner.processors.lifecycle.FanOutProcessor;
+import io.darner.processors.lifecycle.FileSources;
 import io.darner.processors.lifecycle.Owners;
 import io.darner.processors.lifecycle.ProgressSink;
 import io.darner.processors.lifecycle.ReconcileProcessor;
@@ -151,7 +152,10 @@ public class ControlPlaneConfig {
     }
 
     @Bean
-    ValidateProcessor validateProcessor(DarnerProperties props) { return new ValidateProcessor(props.getSupernode().getRoom()); }
+    FileSources fileSources(DarnerProperties props) { return new FileSources(props.getFileSources()); }
+
+    @Bean
+    ValidateProcessor validateProcessor(DarnerProperties props, FileSources fileSources) { return new ValidateProcessor(props.getSupernode().getRoom(), fileSources); }
 
     @Bean
     ResolveClusterProcessor resolveClusterProcessor(ClusterStore clusters, FileVersionStore files, Engine engine) {
@@ -208,8 +212,8 @@ public class ControlPlaneConfig {
 
     @Bean
     ApiRoutes apiRoutes(TaskStore tasks, ClusterStore clusters, FileVersionStore files, UserStore users, AuditStore audit,
-                        Engine engine, ActiveTasks active, DarnerProperties props) {
+                        Engine engine, ActiveTasks active, DarnerProperties props, FileSources fileSources) {
         return new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, props.getSupernode().getRoom(), users.rights()),
-                new FileVersionApi(files, users.rights()), new AuthApi(users), new SystemApi(engine, audit), new RightsApi(users));
+                new FileVersionApi(files, users.rights(), fileSources), new AuthApi(users), new SystemApi(engine, audit), new RightsApi(users));
     }
 }

@@ -18,6 +18,8 @@ public class DarnerProperties {
     /** Supernodes of other rooms, run as their own daemons: room → their admin address (HOST:PORT). */
     private final java.util.Map<String, String> externalSupernodes = new java.util.LinkedHashMap<>();
     private final Auth auth = new Auth();
+    /** Directories {@code file://} sources may be read from (the seed runs in the server); empty: none. */
+    private java.util.List<Path> fileSources = new java.util.ArrayList<>();
 
     public static class Auth {
         /** Failed logins in a row (per user name) after which logins are refused with 429 for {@code lockout}. */
@@ -84,4 +86,6 @@ public class DarnerProperties {
     public Bootstrap getBootstrap() { return bootstrap; }
     public java.util.Map<String, String> getExternalSupernodes() { return externalSupernodes; }
     public Auth getAuth() { return auth; }
+    public java.util.List<Path> getFileSources() { return fileSources; }
+    public void setFileSources(java.util.List<Path> fileSources) { this.fileSources = fileSources; }
 }

@@ -48,6 +48,8 @@ public class DarnerServer {
                                                  (./darner supernode --admin …); tasks to nodes of ROOM go there
               --darner.tasks.join-timeout=60s    how long a task waits for a target node to join
               --darner.tasks.node-timeout=30s    how long a node may vanish mid-task before it fails
+              --darner.file-sources=DATA_DIR/sources   directories file:// sources may be read from
+                                                 (comma-separated); other files: serve them over http(s)
               --spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/darner   PostgreSQL instead of H2
               --spring.datasource.url=jdbc:mariadb://127.0.0.1:3306/darner      MySQL/MariaDB instead of H2
               (with --spring.datasource.username=… --spring.datasource.password=…)

@@ -100,7 +100,7 @@ final class Demo {
         Path serverDir = dir.resolve("server");
         ProcessBuilder server = new ProcessBuilder(java, "-jar", serverJar.toString(), "server",
                 "--server.port=" + httpPort, "--darner.data-dir=" + serverDir, "--darner.supernode.listen=127.0.0.1:" + supernodePort,
-                "--darner.routes-dir=" + dir.resolve("routes.d"));
+                "--darner.routes-dir=" + dir.resolve("routes.d"), "--darner.file-sources=" + dir);
         server.environment().put("DARNER_BOOTSTRAP_ADMIN_PASSWORD", password);
         start(server, dir.resolve("server.log"));
         base = "http://127.0.0.1:" + httpPort + "/api/v1";

@@ -3,6 +3,8 @@ package io.darner.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,21 @@ class CatalogRestTest extends RestTestBase {
     static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
 
     // ---- file versions
+
+    @Test
+    void fileSourcesOutsideTheAllowedDirectoriesAre400AndNothingIsWritten() throws Exception {
+        Path sources = Files.createDirectories(DATA_DIR.resolve("sources"));
+        Path link = sources.resolve("escape-" + unique("l"));
+        Files.createSymbolicLink(link, Path.of("/etc"));
+        for (String url : List.of("file:///etc/passwd", DATA_DIR.resolve("db").toUri().toString(),
+                sources.resolve("../db/darner.mv.db").toUri().toString(), link.resolve("passwd").toUri().toString())) {
+            String name = unique("leak");
+            JsonNode body = assertRefused(postJson("/files", admin(), Map.of("name", name, "version", "1", "source", url)), 400, "source");
+            assertThat(body.path("fix").asText()).contains("darner.file-sources");
+            assertThat(get("/files?name=" + name, admin()).json().path("items").size()).isZero();
+            assertRefused(postJson("/tasks", admin(), Map.of("source", url, "target", "/opt/x", "nodes", List.of(Map.of("id", "n1")))), 400, "source");
+        }
+    }
 
     @Test
     void aFileVersionIsCreatedListedReadAndDeleted() {
@@ -33,8 +50,9 @@ class CatalogRestTest extends RestTestBase {
         assertThat(Instant.parse(f.path("createdAt").asText())).isNotNull();
         assertThat(postJson("/files", admin(), Map.of("name", name, "version", "1.5", "source", "https://origin.example/app-1.5.tgz")).status())
                 .isEqualTo(201);
-        assertThat(postJson("/files", admin(), Map.of("name", unique("other"), "version", "1", "source", "file:///srv/other.bin")).status())
-                .isEqualTo(201);
+        String inside = DATA_DIR.resolve("sources").resolve("other.bin").toUri().toString();
+        assertThat(postJson("/files", admin(), Map.of("name", unique("other"), "version", "1", "source", inside)).status())
+                .as("file:// under darner.file-sources (default: the data dir's sources/)").isEqualTo(201);
 
         Res one = get("/files/" + name + "/1.4.2", admin());
         assertThat(one.status()).as(one.toString()).isEqualTo(200);

@@ -19,6 +19,7 @@ import io.darner.processors.lifecycle.AuditProcessor;
 import io.darner.processors.lifecycle.AuthenticateProcessor;
 import io.darner.processors.lifecycle.AuthorizeProcessor;
 import io.darner.processors.lifecycle.FanOutProcessor;
+import io.darner.processors.lifecycle.FileSources;
 import io.darner.processors.lifecycle.Owners;
 import io.darner.processors.lifecycle.ProgressSink;
 import io.darner.processors.lifecycle.ReconcileProcessor;
@@ -147,7 +148,7 @@ final class LifecycleHarness implements AutoCloseable {
         r.bind("progressSink", progress);
         r.bind("authenticateProcessor", new AuthenticateProcessor(users));
         r.bind("authorizeProcessor", new AuthorizeProcessor(audit, new Owners(tasks, clusters, files, users)));
-        r.bind("validateProcessor", new ValidateProcessor(ROOM));
+        r.bind("validateProcessor", new ValidateProcessor(ROOM, new FileSources(List.of(dir.resolve("sources")))));
         r.bind("resolveClusterProcessor", new ResolveClusterProcessor(clusters, files, engine));
         r.bind("scheduleProcessor", new ScheduleProcessor(tasks));
         r.bind("fanOutProcessor", new FanOutProcessor(tasks, users.rights(), engine, active, progress, options.joinTimeout()));
@@ -177,7 +178,7 @@ final class LifecycleHarness implements AutoCloseable {
         List<RoutesBuilder> out = new ArrayList<>();
         out.add(new ErrorRoutes(new AuditProcessor(audit)));
         out.addAll(PluginHelper.getRoutesLoader(context).findRoutesBuilders(yamlRoutes(context)));
-        out.add(new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, ROOM, users.rights()), new FileVersionApi(files, users.rights()),
+        out.add(new ApiRoutes(new TaskApi(tasks, engine, active), new ClusterApi(clusters, ROOM, users.rights()), new FileVersionApi(files, users.rights(), new FileSources(List.of(dir.resolve("sources")))),
                 new AuthApi(users), new SystemApi(engine, audit), new RightsApi(users)));
         return out.toArray(RoutesBuilder[]::new);
     }

@@ -57,7 +57,8 @@ final class ControlPlane implements AutoCloseable {
         serverArgs.addAll(List.of("server", "--server.port=" + http.substring(http.lastIndexOf(':') + 1),
                 "--darner.data-dir=" + dir.resolve("server"), "--darner.routes-dir=" + dir.resolve("routes.d"),
                 "--darner.supernode.listen=" + supernode, "--darner.supernode.room=" + ROOM,
-                "--darner.supernode.secret-file=" + secret, "--darner.bootstrap.admin-password=" + PASSWORD));
+                "--darner.supernode.secret-file=" + secret, "--darner.bootstrap.admin-password=" + PASSWORD,
+                "--darner.file-sources=" + dir)); // the tests' source files are written here
         serverArgs.addAll(database.create(databaseName));
     }
 

@@ -4,6 +4,7 @@ import io.darner.engine.manifest.ContentDigest;
 import io.darner.processors.ApiException;
 import io.darner.processors.Json;
 import io.darner.processors.Props;
+import io.darner.processors.lifecycle.FileSources;
 import io.darner.processors.lifecycle.ValidateProcessor;
 import io.darner.processors.store.FileVersionStore;
 import io.darner.processors.store.Principal;
@@ -20,15 +21,16 @@ public final class FileVersionApi {
     private final FileVersionStore files;
 
     private final io.darner.processors.store.RightsStore rights;
+    private final FileSources fileSources;
 
-    public FileVersionApi(FileVersionStore files) {
-        this(files, null);
-    }
-
-    /** With {@code rights}: the super administrator may register a file version for another tenant ({@code "tenant"}). */
-    public FileVersionApi(FileVersionStore files, io.darner.processors.store.RightsStore rights) {
+    /**
+     * With {@code rights}: the super administrator may register a file version for another tenant
+     * ({@code "tenant"}); {@code file://} sources only from {@code fileSources}.
+     */
+    public FileVersionApi(FileVersionStore files, io.darner.processors.store.RightsStore rights, FileSources fileSources) {
         this.files = files;
         this.rights = rights;
+        this.fileSources = fileSources;
     }
 
     public void create(Exchange exchange) {
@@ -42,6 +44,7 @@ public final class FileVersionApi {
         }
         if (r.source() == null) throw ApiException.badRequest("source", "source is missing", "give the URL the file is fetched from");
         ValidateProcessor.source(r.source());
+        fileSources.check(r.source(), "source");
         String digest = null;
         if (r.digest() != null) {
             try {

@@ -35,9 +35,11 @@ public final class ValidateProcessor implements Processor {
     /** 400 Gbit/s: a per-task limit above any node link is a mistake. */
     static final long MAX_RATE = 50_000_000_000L;
     private final String defaultRoom;
+    private final FileSources fileSources;
 
-    public ValidateProcessor(String defaultRoom) {
+    public ValidateProcessor(String defaultRoom, FileSources fileSources) {
         this.defaultRoom = defaultRoom;
+        this.fileSources = fileSources;
     }
 
     @Override
@@ -100,6 +102,7 @@ public final class ValidateProcessor implements Processor {
                 throw ApiException.badRequest("startAt", "startAt " + r.startAt() + " is in the past", "give a future time, or leave it out to start now");
             }
         }
+        if (source != null) fileSources.check(source, "source"); // last: the request's form is reported first
         return new TaskDraft(source, r.file(), digest, target, r.cluster(), nodes, rate, startAt, null);
     }
 
