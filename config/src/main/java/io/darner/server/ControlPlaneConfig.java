@@ -158,8 +158,8 @@ public class ControlPlaneConfig {
     ValidateProcessor validateProcessor(DarnerProperties props, FileSources fileSources) { return new ValidateProcessor(props.getSupernode().getRoom(), fileSources); }
 
     @Bean
-    ResolveClusterProcessor resolveClusterProcessor(ClusterStore clusters, FileVersionStore files, Engine engine) {
-        return new ResolveClusterProcessor(clusters, files, engine);
+    ResolveClusterProcessor resolveClusterProcessor(ClusterStore clusters, FileVersionStore files, Engine engine, FileSources fileSources) {
+        return new ResolveClusterProcessor(clusters, files, engine, fileSources);
     }
 
     @Bean

@@ -149,7 +149,7 @@ final class LifecycleHarness implements AutoCloseable {
         r.bind("authenticateProcessor", new AuthenticateProcessor(users));
         r.bind("authorizeProcessor", new AuthorizeProcessor(audit, new Owners(tasks, clusters, files, users)));
         r.bind("validateProcessor", new ValidateProcessor(ROOM, new FileSources(List.of(dir.resolve("sources")))));
-        r.bind("resolveClusterProcessor", new ResolveClusterProcessor(clusters, files, engine));
+        r.bind("resolveClusterProcessor", new ResolveClusterProcessor(clusters, files, engine, new FileSources(List.of(dir.resolve("sources")))));
         r.bind("scheduleProcessor", new ScheduleProcessor(tasks));
         r.bind("fanOutProcessor", new FanOutProcessor(tasks, users.rights(), engine, active, progress, options.joinTimeout()));
         r.bind("trackProcessor", new TrackProcessor(tasks, progress));

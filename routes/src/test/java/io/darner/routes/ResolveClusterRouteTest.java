@@ -88,6 +88,14 @@ class ResolveClusterRouteTest extends LifecycleTestSupport {
     }
 
     @Test
+    void aFileVersionReadingOutsideTheFileSourcesIs400() throws Exception {
+        after.expectedMessageCount(0);
+        h.files.create(new FileVersionStore.FileVersion("secrets", "1", "file:///etc/shadow", null, null, System.currentTimeMillis(), "alice"));
+        assertThat(refusal(send(draft(null, "secrets@1", null, "prod", List.of())), "file").getMessage()).contains("file:///etc/shadow");
+        after.assertIsSatisfied();
+    }
+
+    @Test
     void unknownClusterIs400() throws Exception {
         after.expectedMessageCount(0);
         assertThat(refusal(send(draft("https://o/a", null, null, "staging", List.of())), "cluster").getMessage())

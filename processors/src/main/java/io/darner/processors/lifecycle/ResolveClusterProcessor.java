@@ -22,11 +22,13 @@ public final class ResolveClusterProcessor implements Processor {
     private final ClusterStore clusters;
     private final FileVersionStore files;
     private final Engine engine;
+    private final FileSources fileSources;
 
-    public ResolveClusterProcessor(ClusterStore clusters, FileVersionStore files, Engine engine) {
+    public ResolveClusterProcessor(ClusterStore clusters, FileVersionStore files, Engine engine, FileSources fileSources) {
         this.clusters = clusters;
         this.files = files;
         this.engine = engine;
+        this.fileSources = fileSources;
     }
 
     @Override
@@ -42,6 +44,8 @@ public final class ResolveClusterProcessor implements Processor {
                     .orElseThrow(() -> ApiException.badRequest("file", "file version " + d.fileRef() + " does not exist",
                             "register it with POST /api/v1/files, or see GET /api/v1/files for the known ones"));
             source = f.sourceUrl();
+            // registered before darner.file-sources was narrowed, or written to the store directly
+            fileSources.check(source, "file");
             if (digest != null && f.digest() != null && !digest.equals(f.digest())) {
                 throw ApiException.badRequest("digest", "digest " + digest + " differs from the one registered for " + d.fileRef() + " (" + f.digest() + ")",
                         "leave 'digest' out to use the registered one");
