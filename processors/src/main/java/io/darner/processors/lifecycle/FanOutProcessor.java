@@ -2,9 +2,9 @@ package io.darner.processors.lifecycle;
 
 import io.darner.engine.api.RateLimits;
 import io.darner.engine.api.TaskSpec;
+import io.darner.engine.rate.Rate;
 import io.darner.processors.Props;
 import io.darner.processors.engine.Engine;
-import io.darner.engine.rate.Rate;
 import io.darner.processors.store.NodeState;
 import io.darner.processors.store.RightsStore;
 import io.darner.processors.store.TaskState;
