@@ -48,39 +48,41 @@ final class UploadQueue {
     private static final class Lane {
         /** Bytes a task may take per turn, on top of what it did not use. */
         static final long QUANTUM = 256 * 1024;
-        final Map<Servable, PriorityQueue<Pending>> byTask = new HashMap<>();
-        final Map<Servable, Long> deficit = new HashMap<>();
-        /** Tasks with requests waiting, in the order they are served next. */
-        final ArrayDeque<Servable> turn = new ArrayDeque<>();
+        /** The tasks with requests waiting, by task and in the order they are served next. */
+        final Map<Servable, Waiting> byTask = new HashMap<>();
+        final ArrayDeque<Waiting> turn = new ArrayDeque<>();
         long inFlight;
 
+        /** One task's waiting requests, most urgent first, and the bytes its turns have left it. */
+        private static final class Waiting {
+            final PriorityQueue<Pending> requests = new PriorityQueue<>();
+            long deficit;
+        }
+
         void add(Pending p) {
-            PriorityQueue<Pending> q = byTask.computeIfAbsent(p.servable, k -> new PriorityQueue<>());
-            if (q.isEmpty()) {
-                turn.addLast(p.servable);
-                deficit.put(p.servable, 0L);
-            }
-            q.add(p);
+            Waiting w = byTask.computeIfAbsent(p.servable, k -> {
+                Waiting fresh = new Waiting();
+                turn.addLast(fresh);
+                return fresh;
+            });
+            w.requests.add(p);
         }
 
         /** The most urgent request of the task whose turn it is, or null if none waits. */
         Pending poll() {
-            while (!turn.isEmpty()) {
-                Servable s = turn.peekFirst();
-                PriorityQueue<Pending> q = byTask.get(s);
-                long d = deficit.get(s);
-                long next = cost(q.peek());
-                if (d < next) {
+            Waiting w;
+            while ((w = turn.peekFirst()) != null) {
+                long next = cost(w.requests.peek());
+                if (w.deficit < next) {
                     // its turn is over: it keeps what it did not use and goes to the back with a new quantum
                     turn.addLast(turn.pollFirst());
-                    deficit.put(s, d + QUANTUM);
+                    w.deficit += QUANTUM;
                     continue;
                 }
-                Pending p = q.poll();
-                deficit.put(s, d - next);
-                if (q.isEmpty()) {
-                    byTask.remove(s);
-                    deficit.remove(s);
+                Pending p = w.requests.poll();
+                w.deficit -= next;
+                if (w.requests.isEmpty()) {
+                    byTask.remove(p.servable);
                     turn.pollFirst();
                 }
                 return p;
@@ -95,10 +97,9 @@ final class UploadQueue {
         }
 
         void removeIf(java.util.function.Predicate<Pending> which) {
-            byTask.values().forEach(q -> q.removeIf(which));
-            byTask.values().removeIf(PriorityQueue::isEmpty);
-            turn.removeIf(s -> !byTask.containsKey(s));
-            deficit.keySet().retainAll(byTask.keySet());
+            for (Waiting w : turn) w.requests.removeIf(which);
+            turn.removeIf(w -> w.requests.isEmpty());
+            byTask.values().removeIf(w -> w.requests.isEmpty());
         }
     }
 

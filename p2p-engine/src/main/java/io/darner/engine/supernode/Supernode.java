@@ -41,8 +41,9 @@ public final class Supernode implements AutoCloseable {
     /** Per task: the seed's own cap stacked with the origin cap its group shares (tasks with a group origin cap only). */
     private final Map<String, Pacer> seedTaskPacers = new ConcurrentHashMap<>();
     /** Per group with an origin cap: its bucket, and that bucket stacked on the seed's own cap (one instance: one upload lane). */
-    private final Map<String, TokenBucket> originGroupPacers = new ConcurrentHashMap<>();
-    private final Map<String, Pacer> originGroupStacks = new ConcurrentHashMap<>();
+    private final Map<String, OriginGroup> originGroups = new ConcurrentHashMap<>();
+
+    private record OriginGroup(TokenBucket bucket, Pacer pacer) {}
 
     private Supernode(SupernodeConfig config, Transport transport) throws IOException {
         this.config = config;
@@ -111,8 +112,8 @@ public final class Supernode implements AutoCloseable {
 
     /** The origin cap (bytes per second) the tasks of {@code group} share on the seed; 0: none. */
     public long originRate(String group) {
-        TokenBucket b = originGroupPacers.get(group);
-        return b == null ? 0 : b.rate();
+        OriginGroup g = originGroups.get(group);
+        return g == null ? 0 : g.bucket().rate();
     }
 
     /**
@@ -125,9 +126,12 @@ public final class Supernode implements AutoCloseable {
             seedTaskPacers.remove(taskId);
             return;
         }
-        TokenBucket group = originGroupPacers.computeIfAbsent(limits.group(), g -> new TokenBucket(limits.originBytesPerSecond(), 64 * 1024));
-        if (group.rate() != limits.originBytesPerSecond()) group.setRate(limits.originBytesPerSecond());
-        seedTaskPacers.put(taskId, originGroupStacks.computeIfAbsent(limits.group(), g -> Pacers.stack(seedPacer, group)));
+        OriginGroup group = originGroups.computeIfAbsent(limits.group(), g -> {
+            TokenBucket bucket = new TokenBucket(limits.originBytesPerSecond(), 64 * 1024);
+            return new OriginGroup(bucket, Pacers.stack(seedPacer, bucket));
+        });
+        if (group.bucket().rate() != limits.originBytesPerSecond()) group.bucket().setRate(limits.originBytesPerSecond());
+        seedTaskPacers.put(taskId, group.pacer());
     }
 
     @Override

@@ -28,7 +28,9 @@ class UploadQueueTest {
 
     @TempDir
     Path dir;
-    private final List<String> handedOut = new ArrayList<>();
+    /** What the queue handed to the sockets, in order. */
+    private record Handed(String taskId, long bytes) {}
+    private final List<Handed> handedOut = new ArrayList<>();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final List<StoredContent> contents = new ArrayList<>();
     private PieceStore store;
@@ -67,7 +69,7 @@ class UploadQueueTest {
     }
 
     private UploadQueue queue(Map<String, String> laneOfTask) {
-        return new UploadQueue(512 * 1024, laneOfTask::get, (s, bytes) -> handedOut.add(s.taskId + ":" + bytes));
+        return new UploadQueue(512 * 1024, laneOfTask::get, (s, bytes) -> handedOut.add(new Handed(s.taskId, bytes)));
     }
 
     private void runWrites() {
@@ -79,8 +81,8 @@ class UploadQueueTest {
         }
     }
 
-    private long bytesOf(String taskId, List<String> handed) {
-        return handed.stream().filter(h -> h.startsWith(taskId + ":")).mapToLong(h -> Long.parseLong(h.substring(h.indexOf(':') + 1))).sum();
+    private static long bytesOf(String taskId, List<Handed> handed) {
+        return handed.stream().filter(h -> h.taskId().equals(taskId)).mapToLong(Handed::bytes).sum();
     }
 
     @Test
@@ -95,12 +97,12 @@ class UploadQueueTest {
         runWrites();
 
         assertThat(handedOut).hasSize(80);
-        List<String> firstTwoMiB = new ArrayList<>();
+        List<Handed> firstTwoMiB = new ArrayList<>();
         long sum = 0;
-        for (String h : handedOut) {
+        for (Handed h : handedOut) {
             if (sum >= 2 * 1024 * 1024) break;
             firstTwoMiB.add(h);
-            sum += Long.parseLong(h.substring(h.indexOf(':') + 1));
+            sum += h.bytes();
         }
         assertThat(bytesOf("small", firstTwoMiB)).as("small pieces get an equal share of the bytes: " + firstTwoMiB)
                 .isBetween(768L * 1024, 1280L * 1024);

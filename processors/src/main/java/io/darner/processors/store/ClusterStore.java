@@ -60,26 +60,26 @@ public final class ClusterStore {
 
     /** Clusters, of one tenant and/or of one name where given, ordered by name then tenant. */
     private List<Cluster> list(String tenant, String name) {
-        List<String> where = new ArrayList<>();
         List<Object> args = new ArrayList<>();
-        if (tenant != null) {
-            where.add("tenant = ?");
-            args.add(tenant);
-        }
-        if (name != null) {
-            where.add("%s = ?");
-            args.add(name);
-        }
-        String w = where.isEmpty() ? "" : " where " + String.join(" and ", where);
+        if (tenant != null) args.add(tenant);
+        if (name != null) args.add(name);
         Map<String, Cluster> out = new LinkedHashMap<>();
-        db.jdbc().query("select tenant, name, kind, created_at, created_by from clusters" + w.formatted("name") + " order by name, tenant", rs -> {
+        db.jdbc().query("select tenant, name, kind, created_at, created_by from clusters" + where(tenant, name, "name") + " order by name, tenant", rs -> {
             out.put(rs.getString(1) + "/" + rs.getString(2),
                     new Cluster(rs.getString(2), rs.getString(3), new ArrayList<>(), rs.getLong(4), rs.getString(5), rs.getString(1)));
         }, args.toArray());
-        db.jdbc().query("select tenant, cluster_name, node_id, room from cluster_nodes" + w.formatted("cluster_name") + " order by node_id", rs -> {
+        db.jdbc().query("select tenant, cluster_name, node_id, room from cluster_nodes" + where(tenant, name, "cluster_name") + " order by node_id", rs -> {
             Cluster c = out.get(rs.getString(1) + "/" + rs.getString(2));
             if (c != null) c.nodes().add(new NodeRef(rs.getString(3), rs.getString(4)));
         }, args.toArray());
         return List.copyOf(out.values());
+    }
+
+    /** The condition on tenant (if given) and then name (if given, in column {@code nameColumn}). */
+    private static String where(String tenant, String name, String nameColumn) {
+        List<String> terms = new ArrayList<>();
+        if (tenant != null) terms.add("tenant = ?");
+        if (name != null) terms.add(nameColumn + " = ?");
+        return terms.isEmpty() ? "" : " where " + String.join(" and ", terms);
     }
 }
