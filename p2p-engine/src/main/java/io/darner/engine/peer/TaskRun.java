@@ -321,7 +321,7 @@ final class TaskRun implements TaskHandle {
         }
         if (spec.target() != null) {
             try {
-                writer = TargetWriter.open(spec.target(), taskId, size);
+                writer = TargetWriter.open(spec.target(), taskId, size, content.dataFile());
             } catch (IOException e) {
                 fail("cannot write target " + spec.target() + ": " + describe(e), false);
                 return;

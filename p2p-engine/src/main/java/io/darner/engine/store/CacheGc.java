@@ -85,7 +85,8 @@ public final class CacheGc {
         boolean pressure = used > high;
         for (PieceStore.Entry e : candidates) {
             boolean expired = e.lastUsed().isBefore(expiry);
-            boolean needed = pressure && used - freed > low;
+            // an entry a target links to frees nothing: it stays until it expires
+            boolean needed = pressure && e.bytes() > 0 && used - freed > low;
             if (!expired && !needed) continue;
             if (store.evict(e.name(), now)) {
                 evicted.add(e.name());

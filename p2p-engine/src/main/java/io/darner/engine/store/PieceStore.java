@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -38,6 +40,8 @@ import java.util.stream.Stream;
  */
 public final class PieceStore {
     private static final String META = "meta";
+    /** Size and modification time of a complete content's data file when it was completed. */
+    private static final String SEALED = "sealed";
     private static final String PARTIAL = "partial";
     private static final String CONTENT = "content";
     private final Path root;
@@ -147,7 +151,7 @@ public final class PieceStore {
                     long bytes = 0;
                     try (Stream<Path> files = Files.list(dir)) {
                         for (Path f : (Iterable<Path>) files::iterator) {
-                            if (Files.isRegularFile(f)) bytes += Files.size(f);
+                            if (Files.isRegularFile(f) && !sharedWithTarget(f)) bytes += Files.size(f);
                         }
                     }
                     long used = Files.getLastModifiedTime(dir).toMillis();
@@ -159,6 +163,15 @@ public final class PieceStore {
             }
         }
         return out;
+    }
+
+    /** A data file a target links to: dropping the entry would free none of its bytes. */
+    private static boolean sharedWithTarget(Path file) {
+        try {
+            return ((Number) Files.getAttribute(file, "unix:nlink")).intValue() > 1;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Pinned, or served to a peer within {@link CachePolicy#SERVING_GRACE} of {@code now}. */
@@ -230,7 +243,7 @@ public final class PieceStore {
         return track(new StoredContent(dir, size, pieceSize, data, map, claimed, null));
     }
 
-    /** The content with this id, when the store holds all of it. */
+    /** The content with this id, when the store holds all of it, its data file unchanged since it was completed (a target linked to it may have been edited in place). */
     public Optional<StoredContent> findComplete(String contentId) throws IOException {
         Path dir = contentDir.resolve(contentId);
         Path manifestFile = dir.resolve(StoredContent.MANIFEST);
@@ -239,6 +252,11 @@ public final class PieceStore {
         try {
             manifest = Manifest.decode(Files.readAllBytes(manifestFile));
         } catch (IllegalArgumentException e) {
+            deleteTree(dir);
+            return Optional.empty();
+        }
+        if (!unchangedSinceSealed(dir)) {
+            // written through a target that links to it: the bytes can no longer be trusted
             deleteTree(dir);
             return Optional.empty();
         }
@@ -260,6 +278,7 @@ public final class PieceStore {
         Path to = contentDir.resolve(manifest.contentId());
         Files.write(from.resolve(StoredContent.MANIFEST), manifest.encode());
         partial.dataChannel().force(false);
+        Files.write(from.resolve(SEALED), seal(from.resolve(StoredContent.DATA)).getBytes(StandardCharsets.US_ASCII));
         if (Files.exists(to)) {
             Optional<StoredContent> existing = findComplete(manifest.contentId());
             if (existing.isPresent()) {
@@ -276,6 +295,18 @@ public final class PieceStore {
         track(partial);
         touch(contentEntry(manifest.contentId()));
         return partial;
+    }
+
+    private static String seal(Path data) throws IOException {
+        return Files.size(data) + " " + Files.getLastModifiedTime(data).to(TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether a complete content's data file is as it was completed (contents from before seals count as unchanged). */
+    private static boolean unchangedSinceSealed(Path dir) throws IOException {
+        Path sealed = dir.resolve(SEALED);
+        if (!Files.exists(sealed)) return true;
+        Path data = dir.resolve(StoredContent.DATA);
+        return Files.exists(data) && Files.readString(sealed, StandardCharsets.US_ASCII).trim().equals(seal(data));
     }
 
     /** Drops a task's partial content (e.g. after its source failed its expected digest). */

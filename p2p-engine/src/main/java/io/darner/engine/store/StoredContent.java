@@ -64,6 +64,8 @@ public final class StoredContent implements AutoCloseable {
     public boolean isComplete() { return manifest != null; }
     public Manifest manifest() { return manifest; }
     Path dir() { return dir; }
+    /** The data file (a target on the same file system is a hard link to it, see {@link TargetWriter}). */
+    public Path dataFile() { return dir.resolve(DATA); }
     void ownedBy(PieceStore store) { this.owner = store; }
     long lastServedMillis() { return lastServedMillis; }
     void movedTo(Path newDir) { this.dir = newDir; }
@@ -149,11 +151,12 @@ public final class StoredContent implements AutoCloseable {
 
     /**
      * Writes the whole content to {@code target} through a {@link TargetWriter}: the target is
-     * absent (or its earlier file) or complete, never partial.
+     * absent (or its earlier file) or complete, never partial. On the store's file system the
+     * target becomes a hard link to the data file, without a copy.
      */
     public void exportTo(Path target) throws IOException {
         if (!isComplete()) throw new IllegalStateException("content is not complete yet");
-        TargetWriter writer = TargetWriter.open(target, manifest.contentId().substring(0, 16), size);
+        TargetWriter writer = TargetWriter.open(target, manifest.contentId().substring(0, 16), size, dataFile());
         try {
             writer.copyFrom(data, 0, size);
         } catch (IOException | RuntimeException e) {

@@ -16,18 +16,27 @@ import java.nio.file.StandardOpenOption;
  * is verified the file is fsynced and renamed over the target in one atomic step. So the target
  * path is either untouched or holds the complete, verified file, and the final export costs an
  * fsync instead of a copy of the whole file. {@link #abort} removes the temporary file.
+ *
+ * <p>When the target's directory is on the piece store's file system, the temporary file is a
+ * hard link to the store's data file ({@link #open(Path, String, long, Path)}): every piece is
+ * then written once, the target and the store's copy share their blocks on disk, and
+ * {@link #write}/{@link #copyFrom} have nothing left to do. Elsewhere, and when another target
+ * already links to that data file, it is a file of its own. A target edited in place changes the
+ * store's copy with it; the store notices (see {@link PieceStore#findComplete}) and stops using it.
  */
 public final class TargetWriter implements AutoCloseable {
     private final Path target;
     private final Path temp;
     private final FileChannel out;
     private final long size;
+    private final boolean linked;
 
-    private TargetWriter(Path target, Path temp, FileChannel out, long size) {
+    private TargetWriter(Path target, Path temp, FileChannel out, long size, boolean linked) {
         this.target = target;
         this.temp = temp;
         this.out = out;
         this.size = size;
+        this.linked = linked;
     }
 
     /**
@@ -35,6 +44,16 @@ public final class TargetWriter implements AutoCloseable {
      * temporary file.
      */
     public static TargetWriter open(Path target, String taskId, long size) throws IOException {
+        return open(target, taskId, size, null);
+    }
+
+    /**
+     * As {@link #open(Path, String, long)}, but the temporary file is a hard link to
+     * {@code shareWith} (the piece store's data file of this content) when the file system allows
+     * one; then the pieces written to the store are the target's, and no room beyond the store's is
+     * needed. A temporary file left by an earlier run is replaced, never written through.
+     */
+    public static TargetWriter open(Path target, String taskId, long size, Path shareWith) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         if (dir == null || abs.getFileName() == null) throw new NoSuchFileException(String.valueOf(target), null, "target is not a file path");
@@ -42,20 +61,43 @@ public final class TargetWriter implements AutoCloseable {
         if (!Files.isWritable(dir)) throw new AccessDeniedException(dir.toString(), null, "target directory is not writable");
         if (Files.isDirectory(abs)) throw new IOException("target " + abs + " is a directory");
         Path temp = dir.resolve("." + abs.getFileName() + ".darner-" + taskId + ".part");
-        long free = Files.getFileStore(dir).getUsableSpace() + (Files.exists(temp) ? Files.size(temp) : 0);
+        // an earlier run's temporary file may be a link to the store's data: unlink it, never truncate it
+        Files.deleteIfExists(temp);
+        if (shareWith != null && link(temp, shareWith)) {
+            return new TargetWriter(abs, temp, FileChannel.open(temp, StandardOpenOption.WRITE), size, true);
+        }
+        long free = Files.getFileStore(dir).getUsableSpace();
         if (free < size) {
             throw new InsufficientSpaceException("not enough disk space for " + abs + ": " + size + " bytes needed, " + free + " free");
         }
-        FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        return new TargetWriter(abs, temp, out, size);
+        FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new TargetWriter(abs, temp, out, size, false);
+    }
+
+    private static boolean link(Path temp, Path existing) {
+        try {
+            // one target per stored file: editing a target in place must never change another target
+            if (((Number) Files.getAttribute(existing, "unix:nlink")).intValue() != 1) return false;
+            Files.createLink(temp, existing);
+            return true;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // another file system (EXDEV), or one without hard links: the target gets its own copy
+            return false;
+        }
     }
 
     public Path target() {
         return target;
     }
 
-    /** Writes verified bytes at {@code position}. */
+    /** Whether the target shares the piece store's data file (so writes to the store are writes to it). */
+    public boolean linked() {
+        return linked;
+    }
+
+    /** Writes verified bytes at {@code position} (nothing to do when {@link #linked()}). */
     public void write(long position, ByteBuffer... parts) throws IOException {
+        if (linked) return;
         long pos = position;
         for (ByteBuffer b : parts) {
             ByteBuffer d = b.duplicate();
@@ -65,6 +107,7 @@ public final class TargetWriter implements AutoCloseable {
 
     /** Copies a range already in the piece store (pieces kept from an earlier run). */
     public void copyFrom(FileChannel source, long position, long length) throws IOException {
+        if (linked) return;
         long done = 0;
         while (done < length) {
             long n = source.transferTo(position + done, length - done, out.position(position + done));

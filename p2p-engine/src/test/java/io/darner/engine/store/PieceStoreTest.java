@@ -92,4 +92,108 @@ class PieceStoreTest {
         assertThatThrownBy(() -> TargetWriter.open(dir.resolve("huge.bin"), "task", 1L << 45))
                 .isInstanceOf(InsufficientSpaceException.class);
     }
+
+    /** A complete content of three pieces in {@code store}. */
+    private static StoredContent completed(PieceStore store, byte[] data) throws Exception {
+        StoredContent c = store.openPartial("t", data.length, PIECE);
+        byte[] hashes = new byte[c.pieceCount() * 32];
+        for (int i = 0; i < c.pieceCount(); i++) {
+            ByteBuffer piece = ByteBuffer.wrap(data, i * PIECE, c.pieceLength(i));
+            System.arraycopy(Sha256.of(piece.duplicate()), 0, hashes, i * 32, 32);
+            c.writePiece(i, piece);
+        }
+        return store.complete(c, new Manifest(data.length, PIECE, hashes, Sha256.hex(Sha256.of(data))));
+    }
+
+    private static long inode(Path p) throws Exception {
+        return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+    }
+
+    @Test
+    void aTargetBesideTheStoreSharesItsBlocksInsteadOfHoldingASecondCopy() throws Exception {
+        byte[] data = new byte[2 * PIECE + 5];
+        new Random(3).nextBytes(data);
+        PieceStore store = PieceStore.open(dir.resolve("store"));
+        StoredContent c = store.openPartial("t", data.length, PIECE);
+        Path target = dir.resolve("app.bin");
+        TargetWriter w = TargetWriter.open(target, "t", data.length, c.dataFile());
+        assertThat(w.linked()).isTrue();
+        byte[] hashes = new byte[3 * 32];
+        for (int i = 0; i < 3; i++) {
+            ByteBuffer piece = ByteBuffer.wrap(data, i * PIECE, c.pieceLength(i));
+            System.arraycopy(Sha256.of(piece.duplicate()), 0, hashes, i * 32, 32);
+            w.write((long) i * PIECE, piece.duplicate());
+            c.writePiece(i, piece);
+        }
+        StoredContent done = store.complete(c, new Manifest(data.length, PIECE, hashes, Sha256.hex(Sha256.of(data))));
+        w.commit();
+
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertThat(inode(target)).as("one file on disk, two names").isEqualTo(inode(done.dataFile()));
+        assertThat(store.entries()).singleElement().satisfies(e -> assertThat(e.bytes())
+                .as("bytes dropping the entry would free: the data stays as the target").isLessThan(data.length));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("app.bin", "store");
+        }
+        done.close();
+    }
+
+    @Test
+    void aFileSystemWithoutTheLinkGetsItsOwnCopy() throws Exception {
+        byte[] data = new byte[PIECE + 1];
+        new Random(4).nextBytes(data);
+        Path target = dir.resolve("app.bin");
+        // nothing to link to, as across file systems (EXDEV): the writer falls back to a file of its own
+        TargetWriter w = TargetWriter.open(target, "t", data.length, dir.resolve("no-such-store-file"));
+        assertThat(w.linked()).isFalse();
+        w.write(0, ByteBuffer.wrap(data));
+        w.commit();
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertThat(Files.getAttribute(target, "unix:nlink")).isEqualTo(1);
+    }
+
+    @Test
+    void aStoredContentChangedThroughItsTargetIsNoLongerServedFromTheStore() throws Exception {
+        byte[] data = new byte[3 * PIECE];
+        new Random(5).nextBytes(data);
+        PieceStore store = PieceStore.open(dir.resolve("store"));
+        StoredContent done = completed(store, data);
+        String id = done.manifest().contentId();
+        Path target = dir.resolve("app.bin");
+        done.exportTo(target);
+        done.close();
+        assertThat(inode(target)).as("a cache hit exports by linking").isEqualTo(inode(dir.resolve("store/content/" + id + "/data")));
+        StoredContent again = store.findComplete(id).orElseThrow();
+        Path second = dir.resolve("second.bin");
+        again.exportTo(second);
+        again.close();
+        assertThat(Files.readAllBytes(second)).isEqualTo(data);
+        assertThat(inode(second)).as("a second target gets a copy, so editing one target never changes another").isNotEqualTo(inode(target));
+
+        // a user edits the target in place: the store's bytes changed with it
+        try (var ch = java.nio.channels.FileChannel.open(target, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {42}), 7);
+        }
+        assertThat(store.findComplete(id)).as("the store no longer vouches for those bytes").isEmpty();
+        assertThat(dir.resolve("store/content/" + id)).doesNotExist();
+        assertThat(Files.size(target)).as("the user's file is left alone").isEqualTo(data.length);
+        assertThat(Files.readAllBytes(second)).as("and the other target did not change with it").isEqualTo(data);
+    }
+
+    @Test
+    void anEarlierRunsLinkedTemporaryFileIsReplacedNotWrittenThrough() throws Exception {
+        byte[] data = new byte[2 * PIECE];
+        new Random(6).nextBytes(data);
+        PieceStore store = PieceStore.open(dir.resolve("store"));
+        StoredContent c = store.openPartial("t", data.length, PIECE);
+        c.writePiece(0, ByteBuffer.wrap(data, 0, PIECE));
+        Path target = dir.resolve("app.bin");
+        TargetWriter.open(target, "t", data.length, c.dataFile()); // the run that crashed left its link behind
+        TargetWriter fresh = TargetWriter.open(target, "t", data.length, null);
+        assertThat(fresh.linked()).isFalse();
+        fresh.abort();
+        ByteBuffer kept = c.readPiece(0);
+        assertThat(kept.array()).as("the store's piece survives a new, unlinked temporary file").isEqualTo(java.util.Arrays.copyOf(data, PIECE));
+        c.close();
+    }
 }
