@@ -38,8 +38,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Working directory for sources, piece stores and targets (default: a new directory under /dev/shm when it exists (and, with --memory, has room for 9 copies of the file), else the system temp directory)")
     Path dir;
 
-    @Option(names = "--no-warmup", description = "Skip the untimed warm-up distribution")
-    boolean noWarmup;
+    @Option(names = "--warmups", paramLabel = "N", defaultValue = "1",
+            description = "Untimed distributions of a file like the scenario's before the timed one, so that the JIT has compiled "
+                    + "the hot paths (a long-running agent's state); 0 times a cold start (default: ${DEFAULT-VALUE})")
+    int warmups;
 
     @Option(names = "--threads", description = "Event loop threads (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int threads;
@@ -62,16 +64,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (sizeMiB < 1) throw new ParameterException(spec.commandLine(), "--size-mib must be at least 1, got " + sizeMiB);
+        if (warmups < 0 || warmups > 20) throw new ParameterException(spec.commandLine(), "--warmups must be between 0 and 20, got " + warmups);
         if (memory) return memory();
         // the harness runs many nodes in one process: their per-connection info lines would bury the result
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         Path base = dir != null ? dir : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         Files.createDirectories(base);
-        if (kernel.kernel) return KernelBench.run(scenario, kernel, base);
+        if (kernel.kernel) return KernelBench.run(scenario, kernel, warmups, base);
         if (policy) return policy(base);
         Path work = Files.createTempDirectory(base, "darner-bench-");
         try {
-            InProcessBench.Report r = new InProcessBench(scenario, work, threads, !noWarmup).run();
+            InProcessBench.Report r = new InProcessBench(scenario, work, threads, warmups).run();
             System.out.println(r.line());
             return r.verified() == scenario.nodes ? 0 : 1;
         } finally {

@@ -48,14 +48,14 @@ final class InProcessBench {
     private final Scenario scenario;
     private final Path work;
     private final int threads;
-    private final boolean warmup;
+    private final int warmups;
     private final boolean timeline = Boolean.getBoolean("darner.bench.timeline");
 
-    InProcessBench(Scenario scenario, Path work, int threads, boolean warmup) {
+    InProcessBench(Scenario scenario, Path work, int threads, int warmups) {
         this.scenario = scenario;
         this.work = work;
         this.threads = threads;
-        this.warmup = warmup;
+        this.warmups = warmups;
     }
 
     Report run() throws Exception {
@@ -83,13 +83,15 @@ final class InProcessBench {
                     nodes.add(PeerNode.start(pc, transport));
                 }
                 CompletableFuture.allOf(nodes.stream().map(PeerNode::registration).toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-                if (warmup) {
-                    // long enough for the JIT to compile the hot paths before the timed run
-                    Path warm = BenchFiles.random(work.resolve("warmup.bin"), Math.max(64L << 20, scenario.sizeBytes()), 7);
+                for (int w = 0; w < warmups; w++) {
+                    // the JIT compiles the hot paths before the timed run; each round is new content, as the timed one is
+                    Path warm = BenchFiles.random(work.resolve("warmup.bin"), Math.max(64L << 20, scenario.sizeBytes()), 7 + w);
                     distribute(nodes, sn, warm, "warmup.bin");
                     for (PeerNode n : nodes) Files.deleteIfExists(n.dataDir().resolve("out/warmup.bin"));
+                    Files.delete(warm);
                 }
                 Path source = BenchFiles.random(work.resolve("source.bin"), scenario.sizeBytes(), 42);
+                if (!"false".equals(System.getProperty("darner.bench.prefault"))) BenchFiles.prefault(work, (scenario.nodes + 2L) * scenario.sizeBytes());
                 return distribute(nodes, sn, source, "file.bin");
             } finally {
                 for (PeerNode n : nodes) n.close();
@@ -105,6 +107,7 @@ final class InProcessBench {
         long cpu0 = os.getProcessCpuTime();
         long seed0 = sn.seedUploadedBytes();
         long peers0 = nodes.stream().mapToLong(PeerNode::uploadedBytes).sum();
+        long[] up0 = nodes.stream().mapToLong(PeerNode::uploadedBytes).toArray();
         double[] done = new double[nodes.size()];
         List<CompletableFuture<TaskResult>> results = new ArrayList<>();
         List<Path> targets = new ArrayList<>();
@@ -150,6 +153,9 @@ final class InProcessBench {
             Arrays.sort(idx, Comparator.comparingDouble(i -> done[i]));
             for (Integer i : idx) order.append(String.format(Locale.ROOT, " %d:%.2f", i, done[i]));
             System.out.println(order);
+            StringBuilder ups = new StringBuilder("# uploaded MB per node:");
+            for (int i = 0; i < nodes.size(); i++) ups.append(String.format(Locale.ROOT, " %d:%.0f", i, (nodes.get(i).uploadedBytes() - up0[i]) / 1e6));
+            System.out.println(ups);
         }
         double[] sorted = done.clone();
         Arrays.sort(sorted);

@@ -2,6 +2,7 @@ package io.darner.agent.cli;
 
 import io.darner.agent.daemon.AgentDaemon;
 import io.darner.agent.daemon.AllowedDirs;
+import io.darner.agent.daemon.JitPolicy;
 import io.darner.agent.daemon.StopSignal;
 import io.darner.engine.api.PeerConfig;
 import io.darner.engine.store.CachePolicy;
@@ -32,7 +33,11 @@ import java.util.concurrent.Callable;
                         + "the control API or by a supernode's task (its admin POST /api/tasks).",
                 "The piece store doubles as a cache: a later task that names the same content by its digest is served from it. "
                         + "It is kept between --cache-low-watermark and --cache-high-watermark of its disk, and "
-                        + "content unused for --cache-ttl is dropped."},
+                        + "content unused for --cache-ttl is dropped.",
+                "A target in the piece store's file system is a hard link to the store's copy (one copy on disk); "
+                        + "a second target of the same content, or one elsewhere, gets a copy of its own.",
+                "The JVM's optimising compiler works only on SHA-256 hashing (less CPU spent compiling on busy "
+                        + "hosts); -Ddarner.jit=default in DARNER_JAVA_OPTS restores the JVM's own policy."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:stopped by SIGTERM or SIGINT (running downloads get up to 20 s to finish)",
@@ -135,6 +140,7 @@ public final class AgentCommand implements Callable<Integer> {
                 new PeerConfig(nodeId != null ? nodeId : Addresses.defaultId(dataAddress), room, dataDir, dataAddress, supernodes,
                         secret.bytes(), uploadRate, downloadRate, 0, null, sourceFallbackAfter).withCache(cache),
                 control, allowDirs, !noSourceFallback);
+        String jit = JitPolicy.install();
         AgentDaemon daemon;
         try {
             daemon = AgentDaemon.start(settings);
@@ -142,20 +148,20 @@ public final class AgentCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("darner agent: cannot start: " + e.getMessage());
             return ExitCodes.FAILED;
         }
-        return run(daemon);
+        return run(daemon, jit);
     }
 
     private static String describe(IOException e) {
         return e instanceof NoSuchFileException n ? n.getFile() + " does not exist" : e.getMessage();
     }
 
-    private int run(AgentDaemon daemon) throws Exception {
+    private int run(AgentDaemon daemon, String jit) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String id = daemon.settings().peer().nodeId();
-        out.printf("agent %s of room %s: data %s, control http://%s, joining %s%n", id, room,
+        out.printf("agent %s of room %s: data %s, control http://%s, joining %s; JIT: %s%n", id, room,
                 Addresses.authority(daemon.node().dataAddress()), Addresses.authority(daemon.controlAddress()),
-                String.join(",", supernodes.stream().map(Addresses::authority).toList()));
+                String.join(",", supernodes.stream().map(Addresses::authority).toList()), jit);
         out.flush();
         StopSignal stop = new StopSignal();
         daemon.registration().whenComplete((ok, refused) -> {

@@ -44,6 +44,7 @@ public final class KernelBench {
     private static final int HTTP_PORT = 8080;
 
     private final Scenario scenario;
+    private final int warmups;
     private final KernelOptions opts;
     private final int nodes;
     private final long size;
@@ -75,8 +76,9 @@ public final class KernelBench {
         }
     }
 
-    private KernelBench(Scenario scenario, KernelOptions opts, Path base) throws IOException {
+    private KernelBench(Scenario scenario, KernelOptions opts, int warmups, Path base) throws IOException {
         this.scenario = scenario;
+        this.warmups = warmups;
         this.opts = opts;
         this.nodes = opts.nodes != null ? opts.nodes : scenario.nodes();
         this.size = (long) (opts.sizeMiB != null ? opts.sizeMiB : scenario.sizeMiB()) << 20;
@@ -92,7 +94,7 @@ public final class KernelBench {
     }
 
     /** Runs the kernel benchmark; returns the exit code (0: every system delivered every file verified). */
-    public static int run(Scenario scenario, KernelOptions opts, Path base) throws Exception {
+    public static int run(Scenario scenario, KernelOptions opts, int warmups, Path base) throws Exception {
         for (String s : opts.systems) {
             if (!List.of("darner", "aria2", "http").contains(s)) throw new IllegalArgumentException("unknown system " + s + " (darner, aria2, http)");
         }
@@ -102,7 +104,7 @@ public final class KernelBench {
             System.err.println("darner bench --kernel: " + e.getMessage());
             return 2;
         }
-        KernelBench b = new KernelBench(scenario, opts, base);
+        KernelBench b = new KernelBench(scenario, opts, warmups, base);
         Thread hook = new Thread(b::cleanup, "kernel-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -247,6 +249,7 @@ public final class KernelBench {
         for (int i = 1; i <= nodes; i++) {
             List<String> a = new ArrayList<>(List.of(java));
             a.addAll(JvmOptions.forCommand("agent"));
+            a.addAll(extraAgentFlags(i));
             a.addAll(List.of("-jar", jar.toString(), "agent", "--node-id", "node-" + i, "--supernode", topo.ip(0) + ":" + SN_PORT,
                     "--room", "bench", "--data-dir", dir.resolve("node-" + i).toString(), "--listen", topo.ip(i) + ":7400",
                     "--control", "127.0.0.1:7401", "--secret-file", secret.toString(), "--allow-dir", outDir.toString()));
@@ -260,19 +263,38 @@ public final class KernelBench {
             return n != null && n.path("nodes").size() >= nodes;
         });
         // untimed warm-up of the same size (as the in-process harness does): JIT-compile the paths the timed run uses
-        Path warm = BenchFiles.random(dir.resolve("warm").resolve("warm.bin"), size, System.nanoTime());
         List<Path> warmTargets = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) warmTargets.add(outDir.resolve("warm-" + i + ".bin"));
-        darnerTask(warm, BenchFiles.sha256(warm), warmTargets);
-        for (Path p : warmTargets) Files.deleteIfExists(p);
+        for (int w = 0; w < warmups; w++) {
+            Path warm = BenchFiles.random(dir.resolve("warm").resolve("warm-" + w + ".bin"), size, System.nanoTime());
+            darnerTask(warm, BenchFiles.sha256(warm), warmTargets);
+            Files.delete(warm);
+            for (Path p : warmTargets) Files.deleteIfExists(p);
+        }
         log.println("KERNEL darner warmed up");
 
         List<Path> targets = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) targets.add(outDir.resolve("node-" + i + ".bin"));
+        prefault();
         cpuAtStart = procs.userSystemSeconds();
         Instant t0 = Instant.now();
         darnerTask(source, digest, targets);
         return result("darner", t0, targets, targets);
+    }
+
+    /** Every system's timed run writes into memory in use a moment ago (see {@link BenchFiles#prefault}). */
+    private void prefault() throws IOException {
+        long bytes = (nodes + 2) * size;
+        long t = System.nanoTime();
+        BenchFiles.prefault(work, bytes);
+        log.printf(Locale.ROOT, "KERNEL prefaulted %d MiB of memory in %.1f s%n", bytes >> 20, (System.nanoTime() - t) / 1e9);
+    }
+
+    /** Experiments: {@code DARNER_BENCH_AGENT_OPTS} adds JVM flags to every agent ({@code %n} in a flag becomes the node's number). */
+    private static List<String> extraAgentFlags(int node) {
+        String v = System.getenv("DARNER_BENCH_AGENT_OPTS");
+        if (v == null || v.isBlank()) return List.of();
+        return java.util.Arrays.stream(v.trim().split("\\s+")).map(f -> f.replace("%n", String.valueOf(node))).toList();
     }
 
     /** Submits a task of {@code file} to every node and waits until each target exists or the supernode reports the node failed. */
@@ -368,6 +390,7 @@ public final class KernelBench {
             files.add(d.resolve(FILE));
             markers.add(d.resolve(FILE + ".done"));
         }
+        prefault();
         cpuAtStart = procs.userSystemSeconds();
         Instant t0 = Instant.now();
         for (int i = 1; i <= nodes; i++) {
@@ -408,6 +431,7 @@ public final class KernelBench {
         List<Path> files = new ArrayList<>();
         List<Process> curls = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) files.add(dir.resolve("n" + i + ".bin"));
+        prefault();
         cpuAtStart = procs.userSystemSeconds();
         Instant t0 = Instant.now();
         for (int i = 1; i <= nodes; i++) {
