@@ -262,7 +262,7 @@ public final class KernelBench {
             JsonNode n = admin("GET", "/api/nodes", null);
             return n != null && n.path("nodes").size() >= nodes;
         });
-        // untimed warm-up of the same size (as the in-process harness does): JIT-compile the paths the timed run uses
+        // untimed warm-ups of the same size (as in the in-process harness): JIT-compile the paths the timed run uses
         List<Path> warmTargets = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) warmTargets.add(outDir.resolve("warm-" + i + ".bin"));
         for (int w = 0; w < warmups; w++) {
