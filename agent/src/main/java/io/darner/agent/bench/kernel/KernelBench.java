@@ -503,10 +503,17 @@ public final class KernelBench {
         } catch (RuntimeException e) {
             log.println("KERNEL cleanup: " + e.getMessage());
         }
-        try {
-            deleteTree(work);
-        } catch (IOException e) {
-            log.println("KERNEL cleanup: cannot delete " + work + ": " + e.getMessage());
+        // a process that was just killed may still have had a file vanish mid-walk: walk again
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deleteTree(work);
+                break;
+            } catch (IOException | RuntimeException e) { // UncheckedIOException from the walk included
+                if (attempt == 3) {
+                    log.println("KERNEL cleanup: cannot delete " + work + ": " + e.getMessage());
+                    break;
+                }
+            }
         }
         log.println("KERNEL cleaned up id=" + topo.id());
     }
