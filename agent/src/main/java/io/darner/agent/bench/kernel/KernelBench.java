@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -55,6 +57,7 @@ public final class KernelBench {
     private final PrintStream out = System.out;
     private final PrintStream log = System.err;
     private final AtomicBoolean cleaned = new AtomicBoolean();
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
     /** Set first thing by the cleanup (the shutdown hook on SIGINT/SIGTERM): no result may be printed after it. */
     private volatile boolean stopping;
     /** CPU seconds {user, system} of the processes started so far, when the timed transfer began. */
@@ -490,9 +493,29 @@ public final class KernelBench {
         }
     }
 
+    /**
+     * Removes everything the run made. Called by the main thread when the run ends and by the
+     * shutdown hook on SIGINT/SIGTERM: whichever comes second waits for the first to finish, since
+     * the JVM halts as soon as its hook returns, which would cut the main thread's cleanup short.
+     */
     private void cleanup() {
         stopping = true;
-        if (!cleaned.compareAndSet(false, true)) return;
+        if (!cleaned.compareAndSet(false, true)) {
+            try {
+                cleanedUp.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        try {
+            removeAll();
+        } finally {
+            cleanedUp.countDown();
+        }
+    }
+
+    private void removeAll() {
         try {
             procs.close();
         } catch (RuntimeException e) {
