@@ -93,13 +93,18 @@ class PieceStoreTest {
                 .isInstanceOf(InsufficientSpaceException.class);
     }
 
-    /** A complete content of three pieces in {@code store}. */
+    /** A complete content of {@code data} in {@code store}. */
     private static StoredContent completed(PieceStore store, byte[] data) throws Exception {
-        StoredContent c = store.openPartial("t", data.length, PIECE);
+        return completed(store, store.openPartial("t", data.length, PIECE), data, null);
+    }
+
+    /** Writes every piece of {@code data} to {@code target} (when given) and to the partial, as a download does, then completes it. */
+    private static StoredContent completed(PieceStore store, StoredContent c, byte[] data, TargetWriter target) throws Exception {
         byte[] hashes = new byte[c.pieceCount() * 32];
         for (int i = 0; i < c.pieceCount(); i++) {
             ByteBuffer piece = ByteBuffer.wrap(data, i * PIECE, c.pieceLength(i));
             System.arraycopy(Sha256.of(piece.duplicate()), 0, hashes, i * 32, 32);
+            if (target != null) target.write((long) i * PIECE, piece.duplicate());
             c.writePiece(i, piece);
         }
         return store.complete(c, new Manifest(data.length, PIECE, hashes, Sha256.hex(Sha256.of(data))));
@@ -118,14 +123,7 @@ class PieceStoreTest {
         Path target = dir.resolve("app.bin");
         TargetWriter w = TargetWriter.open(target, "t", data.length, c.dataFile());
         assertThat(w.linked()).isTrue();
-        byte[] hashes = new byte[3 * 32];
-        for (int i = 0; i < 3; i++) {
-            ByteBuffer piece = ByteBuffer.wrap(data, i * PIECE, c.pieceLength(i));
-            System.arraycopy(Sha256.of(piece.duplicate()), 0, hashes, i * 32, 32);
-            w.write((long) i * PIECE, piece.duplicate());
-            c.writePiece(i, piece);
-        }
-        StoredContent done = store.complete(c, new Manifest(data.length, PIECE, hashes, Sha256.hex(Sha256.of(data))));
+        StoredContent done = completed(store, c, data, w);
         w.commit();
 
         assertThat(Files.readAllBytes(target)).isEqualTo(data);
