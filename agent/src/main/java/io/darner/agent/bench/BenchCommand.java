@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
                 "With --policy: one supernode and 4 peers in this JVM run two tenants' tasks at once with the limits a tenant "
                         + "bandwidth policy hands out: tenant alpha (20 MB/s per node) runs two tasks that share its cap; tenant beta "
                         + "(origin egress 30 MB/s on the seed) runs a task capped at 5 MB/s and an uncapped one. Each rate is measured "
-                        + "between 10% and 90% of its bytes; ends with one line:",
+                        + "between 10%% and 90%% of its bytes; ends with one line:",
                 "BENCH policy tenant_cap_mbs=20 measured_mbs=.. task_cap_mbs=5 measured_task_mbs=.. origin_cap_mbs=30 measured_origin_mbs=.. verified=16/16"})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", description = "A, B, C or D (default: ${DEFAULT-VALUE})", defaultValue = "A")

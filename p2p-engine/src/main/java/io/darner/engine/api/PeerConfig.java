@@ -80,7 +80,7 @@ public record PeerConfig(String nodeId, String room, Path dataDir, InetSocketAdd
      */
     public record Tuning(int requestsPerParent, int requestsAtSeed, int maxOutstanding, int endgamePieces,
                          Duration requestTimeout, Duration stallTimeout, Duration progressInterval) {
-        public static final Tuning DEFAULT = new Tuning(3, 1, 48, 24,
+        public static final Tuning DEFAULT = new Tuning(2, 1, 48, 24,
                 Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofMillis(200));
     }
 }

@@ -217,6 +217,8 @@ public final class PeerNode implements AutoCloseable {
             withRun(c.taskId(), r -> r.onContentReady(c));
         } else if (frame instanceof Frame.PeerList p) {
             withRun(p.taskId(), r -> r.onPeerList(p));
+        } else if (frame instanceof Frame.DropPeer d) {
+            withRun(d.taskId(), r -> r.onDropPeer(d.peerNodeId()));
         } else if (frame instanceof Frame.TaskFailed f) {
             withRun(f.taskId(), r -> r.onTaskFailed(f.reason()));
         } else if (frame instanceof Frame.CancelTask c) {

@@ -387,6 +387,14 @@ final class TaskRun implements TaskHandle {
         }
     }
 
+    /** The scheduler moved this node to another parent in place of {@code peerNodeId}. */
+    void onDropPeer(String peerNodeId) {
+        ParentLink link = parents.get(peerNodeId);
+        if (!isActive() || link == null || link.seed) return;
+        drop(link, "the supernode gave this node another parent", false);
+        fillRequests();
+    }
+
     void onTaskFailed(String reason) {
         fail(reason, false);
     }
@@ -403,7 +411,7 @@ final class TaskRun implements TaskHandle {
     }
 
     void onLinkActive(ParentLink link, Channel ch) {
-        if (!isActive() || token == null) {
+        if (!isActive() || token == null || link.dropReason != null || parents.get(link.nodeId) != link) {
             ch.close();
             return;
         }

@@ -45,7 +45,7 @@ final class UploadHandler extends SimpleChannelInboundHandler<Frame> {
         switch (frame.type()) {
             case REQUEST -> {
                 Frame.Request r = (Frame.Request) frame;
-                serve(ctx, r.index(), r.holders());
+                service.queue().submit(ctx.channel(), servable, r.index(), r.holders(), null, 0);
             }
             case REQUEST_ANY -> serveAny(ctx, ((Frame.RequestAny) frame).knownPieces());
             case HAVE -> {
@@ -106,10 +106,6 @@ final class UploadHandler extends SimpleChannelInboundHandler<Frame> {
             s.children.remove(ctx.channel());
             service.queue().forget(ctx.channel());
         });
-    }
-
-    private void serve(ChannelHandlerContext ctx, int index, int holders) {
-        service.queue().submit(ctx.channel(), servable, index, holders, null, 0);
     }
 
     private void serveAny(ChannelHandlerContext ctx, int known) {

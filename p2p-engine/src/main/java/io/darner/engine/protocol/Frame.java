@@ -15,7 +15,7 @@ import java.util.List;
 public sealed interface Frame {
 
     /** Protocol version sent in {@link Challenge}, {@link Register} and {@link Handshake}. */
-    int PROTOCOL_VERSION = 1;
+    int PROTOCOL_VERSION = 2;
 
     FrameType type();
 
@@ -55,6 +55,14 @@ public sealed interface Frame {
     /** Parents to download from (added to those the node already has). */
     record PeerList(String taskId, List<PeerAddress> peers) implements Frame {
         public FrameType type() { return FrameType.PEER_LIST; }
+    }
+
+    /**
+     * Stop downloading this task from {@code peerNodeId} (the scheduler gave the node another
+     * parent in its place); pieces requested from it are asked of the other parents.
+     */
+    record DropPeer(String taskId, String peerNodeId) implements Frame {
+        public FrameType type() { return FrameType.DROP_PEER; }
     }
 
     /** The task failed for every node (source error, digest mismatch); nodes stop and write nothing. */

@@ -116,6 +116,7 @@ public class FrameDecoder extends LengthFieldBasedFrameDecoder {
             case CONTENT_READY -> new Frame.ContentReady(b.string("taskId"), b.string("contentId"));
             case PEER_LIST -> new Frame.PeerList(b.string("taskId"), b.peers("peers"));
             case TASK_FAILED -> new Frame.TaskFailed(b.string("taskId"), b.string("reason"));
+            case DROP_PEER -> new Frame.DropPeer(b.string("taskId"), b.string("peerNodeId"));
             case CANCEL_TASK -> new Frame.CancelTask(b.string("taskId"), b.string("reason"));
             case REGISTER -> new Frame.Register(b.int32("protocolVersion"), b.string("nodeId"), b.string("room"),
                     b.string("dataHost"), b.int32("dataPort"), b.int64("uploadBytesPerSecond"),

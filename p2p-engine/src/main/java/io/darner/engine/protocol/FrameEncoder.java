@@ -106,6 +106,8 @@ public class FrameEncoder extends MessageToMessageEncoder<Frame> {
             b.string("taskId", f.taskId()).string("contentId", f.contentId());
         } else if (frame instanceof Frame.PeerList f) {
             b.string("taskId", f.taskId()).peers("peers", f.peers());
+        } else if (frame instanceof Frame.DropPeer f) {
+            b.string("taskId", f.taskId()).string("peerNodeId", f.peerNodeId());
         } else if (frame instanceof Frame.TaskFailed f) {
             b.string("taskId", f.taskId()).string("reason", f.reason());
         } else if (frame instanceof Frame.CancelTask f) {

@@ -252,7 +252,8 @@ final class Scheduler implements Seed.Listener {
                 List<TaskStatus.Member> members = new ArrayList<>();
                 for (Member m : t.members.values()) {
                     members.add(new TaskStatus.Member(m.nodeId, m.verifiedBytes, m.done,
-                            m.result == null ? null : m.result.success(), m.result == null ? null : m.result.message()));
+                            m.result == null ? null : m.result.success(), m.result == null ? null : m.result.message(),
+                            m.parents.stream().sorted().toList()));
                 }
                 out.add(new TaskStatus(t.id, t.source, t.expectedDigest.isEmpty() ? null : t.expectedDigest,
                         t.size, t.contentId, t.failure, members));
@@ -355,6 +356,54 @@ final class Scheduler implements Seed.Listener {
             other.parents.add(m.nodeId);
             m.children++;
             on.send(new Frame.PeerList(t.id, List.of(n.address())));
+        }
+        adoptChildren(t, m, n);
+    }
+
+    /**
+     * Makes a newcomer the parent of a few random members that already have their parents, each
+     * in place of its busiest parent. Members that join together otherwise choose one another and
+     * keep one another: a group that joined early (when a small swarm gives everyone many
+     * parents) then hears of fresh pieces from the seed alone, while its uplinks idle. Swapping
+     * one edge per adopted child keeps every member's parent count and spreads the overlay over
+     * the whole swarm, whatever order the nodes joined in.
+     */
+    private void adoptChildren(TaskEntry t, Member m, NodeEntry n) {
+        int k = parentsPerNode(t);
+        int wanted = (k + 1) / 2 - m.children;
+        if (wanted <= 0 || t.banned.contains(m.nodeId)) return;
+        List<Member> candidates = new ArrayList<>();
+        for (Member c : t.members.values()) {
+            NodeEntry cn = state.nodes.get(c.nodeId);
+            if (c == m || c.done || !c.infoSent || cn == null || !cn.room.equals(n.room)
+                    || c.parents.size() < k || c.parents.contains(m.nodeId)) continue;
+            candidates.add(c);
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        java.util.Collections.shuffle(candidates, rnd);
+        for (Member c : candidates) {
+            if (wanted == 0) break;
+            Member busiest = null;
+            int ties = 0;
+            for (String p : c.parents) {
+                Member pm = t.members.get(p);
+                if (pm == null) continue;
+                if (busiest == null || pm.children > busiest.children) {
+                    busiest = pm;
+                    ties = 1;
+                } else if (pm.children == busiest.children && rnd.nextInt(++ties) == 0) {
+                    busiest = pm;
+                }
+            }
+            if (busiest == null) continue;
+            c.parents.remove(busiest.nodeId);
+            busiest.children--;
+            c.parents.add(m.nodeId);
+            m.children++;
+            wanted--;
+            NodeEntry cn = state.nodes.get(c.nodeId);
+            cn.send(new Frame.DropPeer(t.id, busiest.nodeId));
+            cn.send(new Frame.PeerList(t.id, List.of(n.address())));
         }
     }
 

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A snapshot of one task as the supernode sees it: its source, what the seed learned of it
  * ({@code size} -1 and {@code contentId} null until known; {@code failure} null unless the
- * source failed), and each member node's verified bytes and outcome.
+ * source failed), and each member node's verified bytes, outcome and parents.
  */
 public record TaskStatus(String taskId, String source, String expectedDigest, long size, String contentId, String failure,
                          List<Member> members) {
@@ -13,6 +13,13 @@ public record TaskStatus(String taskId, String source, String expectedDigest, lo
         members = List.copyOf(members);
     }
 
-    /** One node of the task; {@code success} and {@code message} are null until it reported its result. */
-    public record Member(String nodeId, long verifiedBytes, boolean done, Boolean success, String message) {}
+    /**
+     * One node of the task; {@code success} and {@code message} are null until it reported its
+     * result; {@code parents} are the nodes the scheduler has it download from (the seed aside).
+     */
+    public record Member(String nodeId, long verifiedBytes, boolean done, Boolean success, String message, List<String> parents) {
+        public Member {
+            parents = List.copyOf(parents);
+        }
+    }
 }

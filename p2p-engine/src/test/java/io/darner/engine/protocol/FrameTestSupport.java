@@ -44,6 +44,7 @@ final class FrameTestSupport {
                 new Frame.PeerList("t-1", List.of()),
                 new Frame.TaskFailed("t-1", "digest mismatch"),
                 new Frame.CancelTask("t-1", "operator"),
+                new Frame.DropPeer("t-1", "n-2"),
                 new Frame.Register(Frame.PROTOCOL_VERSION, "n-1", "room-a", "10.0.0.1", 7070,
                         Long.MAX_VALUE, 0L, bytes(32, 4)),
                 new Frame.Heartbeat(Long.MIN_VALUE),
