@@ -35,27 +35,6 @@ public final class BenchFiles {
         return path;
     }
 
-    /**
-     * Writes and deletes {@code bytes} of scratch data in {@code dir}, just before a timed run, so
-     * that the pages the run writes into were in use a moment ago. A virtual machine that hands
-     * free memory back to its host (free page reporting, as on the machines these benchmarks run
-     * on) makes the first write to such a page cost a fault on the host, several times the cost
-     * of the copy; which run meets those pages would otherwise depend on what ran before it. On
-     * a machine that keeps its memory this is a no-op in effect.
-     */
-    public static void prefault(Path dir, long bytes) throws IOException {
-        Path scratch = Files.createTempFile(Files.createDirectories(dir), "prefault-", ".bin");
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-        try (FileChannel ch = FileChannel.open(scratch, StandardOpenOption.WRITE)) {
-            for (long left = bytes; left > 0; ) {
-                zeros.clear().limit((int) Math.min(left, zeros.capacity()));
-                left -= ch.write(zeros);
-            }
-        } finally {
-            Files.deleteIfExists(scratch);
-        }
-    }
-
     /** {@code sha256:HEX} of the file. */
     public static String sha256(Path file) throws IOException {
         MessageDigest md = Sha256.newDigest();

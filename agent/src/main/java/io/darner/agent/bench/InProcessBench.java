@@ -91,8 +91,10 @@ final class InProcessBench {
                     Files.delete(warm);
                 }
                 Path source = BenchFiles.random(work.resolve("source.bin"), scenario.sizeBytes(), 42);
-                if (!"false".equals(System.getProperty("darner.bench.prefault"))) BenchFiles.prefault(work, (scenario.nodes + 2L) * scenario.sizeBytes());
-                return distribute(nodes, sn, source, "file.bin");
+                if ("false".equals(System.getProperty("darner.bench.prefault"))) return distribute(nodes, sn, source, "file.bin");
+                try (MemoryReserve ignored = MemoryReserve.hold(work, (scenario.nodes + 2L) * scenario.sizeBytes())) {
+                    return distribute(nodes, sn, source, "file.bin");
+                }
             } finally {
                 for (PeerNode n : nodes) n.close();
             }

@@ -1,6 +1,7 @@
 package io.darner.agent.bench.kernel;
 
 import io.darner.agent.bench.BenchFiles;
+import io.darner.agent.bench.MemoryReserve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -278,19 +279,21 @@ public final class KernelBench {
 
         List<Path> targets = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) targets.add(outDir.resolve("node-" + i + ".bin"));
-        prefault();
-        cpuAtStart = procs.userSystemSeconds();
-        Instant t0 = Instant.now();
-        darnerTask(source, digest, targets);
-        return result("darner", t0, targets, targets);
+        try (MemoryReserve ignored = reserve()) {
+            cpuAtStart = procs.userSystemSeconds();
+            Instant t0 = Instant.now();
+            darnerTask(source, digest, targets);
+            return result("darner", t0, targets, targets);
+        }
     }
 
-    /** Every system's timed run writes into memory in use a moment ago (see {@link BenchFiles#prefault}). */
-    private void prefault() throws IOException {
+    /** Every system's timed run writes into memory in use a moment ago (see {@link MemoryReserve}). */
+    private MemoryReserve reserve() throws IOException {
         long bytes = (nodes + 2) * size;
         long t = System.nanoTime();
-        BenchFiles.prefault(work, bytes);
+        MemoryReserve r = MemoryReserve.hold(work, bytes);
         log.printf(Locale.ROOT, "KERNEL prefaulted %d MiB of memory in %.1f s%n", bytes >> 20, (System.nanoTime() - t) / 1e9);
+        return r;
     }
 
     /** Experiments: {@code DARNER_BENCH_AGENT_OPTS} adds JVM flags to every agent ({@code %n} in a flag becomes the node's number). */
@@ -393,21 +396,22 @@ public final class KernelBench {
             files.add(d.resolve(FILE));
             markers.add(d.resolve(FILE + ".done"));
         }
-        prefault();
-        cpuAtStart = procs.userSystemSeconds();
-        Instant t0 = Instant.now();
-        for (int i = 1; i <= nodes; i++) {
-            List<String> l = aria2Common();
-            l.addAll(List.of("--dir=" + dir.resolve("n" + i), "--on-bt-download-complete=" + hook, torrent.toString()));
-            leechers.add(procs.start(topo.ns(i), l, logs.resolve("n" + i + ".log")));
-        }
-        awaitCondition("every aria2 leecher to complete", deadlineSeconds, () -> {
-            for (int i = 0; i < nodes; i++) {
-                if (!Files.exists(markers.get(i)) && !leechers.get(i).isAlive()) return true; // failed: verification will say
+        try (MemoryReserve ignored = reserve()) {
+            cpuAtStart = procs.userSystemSeconds();
+            Instant t0 = Instant.now();
+            for (int i = 1; i <= nodes; i++) {
+                List<String> l = aria2Common();
+                l.addAll(List.of("--dir=" + dir.resolve("n" + i), "--on-bt-download-complete=" + hook, torrent.toString()));
+                leechers.add(procs.start(topo.ns(i), l, logs.resolve("n" + i + ".log")));
             }
-            return markers.stream().allMatch(Files::exists);
-        });
-        return result("aria2", t0, files, markers);
+            awaitCondition("every aria2 leecher to complete", deadlineSeconds, () -> {
+                for (int i = 0; i < nodes; i++) {
+                    if (!Files.exists(markers.get(i)) && !leechers.get(i).isAlive()) return true; // failed: verification will say
+                }
+                return markers.stream().allMatch(Files::exists);
+            });
+            return result("aria2", t0, files, markers);
+        }
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -434,16 +438,17 @@ public final class KernelBench {
         List<Path> files = new ArrayList<>();
         List<Process> curls = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) files.add(dir.resolve("n" + i + ".bin"));
-        prefault();
-        cpuAtStart = procs.userSystemSeconds();
-        Instant t0 = Instant.now();
-        for (int i = 1; i <= nodes; i++) {
-            curls.add(procs.start(topo.ns(i), List.of("curl", "-sS", "--fail", "-o", files.get(i - 1).toString(), url), logs.resolve("n" + i + ".log")));
+        try (MemoryReserve ignored = reserve()) {
+            cpuAtStart = procs.userSystemSeconds();
+            Instant t0 = Instant.now();
+            for (int i = 1; i <= nodes; i++) {
+                curls.add(procs.start(topo.ns(i), List.of("curl", "-sS", "--fail", "-o", files.get(i - 1).toString(), url), logs.resolve("n" + i + ".log")));
+            }
+            awaitCondition("every curl to finish", deadlineSeconds, () -> curls.stream().noneMatch(Process::isAlive));
+            List<Path> doneFiles = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) doneFiles.add(curls.get(i).exitValue() == 0 ? files.get(i) : dir.resolve("missing-" + i));
+            return result("http", t0, files, doneFiles);
         }
-        awaitCondition("every curl to finish", deadlineSeconds, () -> curls.stream().noneMatch(Process::isAlive));
-        List<Path> doneFiles = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) doneFiles.add(curls.get(i).exitValue() == 0 ? files.get(i) : dir.resolve("missing-" + i));
-        return result("http", t0, files, doneFiles);
     }
 
     // ---------------------------------------------------------------- common
