@@ -113,6 +113,11 @@ public final class AgentCommand implements Callable<Integer> {
                     + "e.g. 90m, 24h, 7d (default: ${DEFAULT-VALUE}). Content a running task or a peer uses is never dropped")
     Duration cacheTtl;
 
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Event loops that move this node's bytes (receive, verify, store, serve); "
+                    + "default: half the cores, at least 1")
+    Integer ioThreads;
+
     @Option(names = "--node-id", paramLabel = "ID", description = "Node id, unique in the cluster (default: hostname:port of --listen)")
     String nodeId;
 
@@ -130,6 +135,9 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), "--allow-dir: " + describe(e));
         }
+        if (ioThreads != null && (ioThreads < 1 || ioThreads > 256)) {
+            throw new ParameterException(spec.commandLine(), "--io-threads " + ioThreads + ": give a number of event loops from 1 to 256");
+        }
         CachePolicy cache;
         try {
             cache = new CachePolicy(cacheHighWatermark, cacheLowWatermark, cacheTtl);
@@ -139,7 +147,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentDaemon.Settings settings = new AgentDaemon.Settings(
                 new PeerConfig(nodeId != null ? nodeId : Addresses.defaultId(dataAddress), room, dataDir, dataAddress, supernodes,
                         secret.bytes(), uploadRate, downloadRate, 0, null, sourceFallbackAfter).withCache(cache),
-                control, allowDirs, !noSourceFallback);
+                control, allowDirs, !noSourceFallback, ioThreads == null ? 0 : ioThreads);
         String jit = JitPolicy.install();
         AgentDaemon daemon;
         try {
@@ -159,9 +167,9 @@ public final class AgentCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String id = daemon.settings().peer().nodeId();
-        out.printf("agent %s of room %s: data %s, control http://%s, joining %s; JIT: %s%n", id, room,
+        out.printf("agent %s of room %s: data %s, control http://%s, joining %s; %d event loop(s); JIT: %s%n", id, room,
                 Addresses.authority(daemon.node().dataAddress()), Addresses.authority(daemon.controlAddress()),
-                String.join(",", supernodes.stream().map(Addresses::authority).toList()), jit);
+                String.join(",", supernodes.stream().map(Addresses::authority).toList()), daemon.settings().ioThreads(), jit);
         out.flush();
         StopSignal stop = new StopSignal();
         daemon.registration().whenComplete((ok, refused) -> {

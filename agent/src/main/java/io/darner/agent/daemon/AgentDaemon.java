@@ -31,10 +31,27 @@ public final class AgentDaemon implements AutoCloseable {
      * {@code sourceFallback}: with no supernode reachable, tasks go straight to the source (after
      * {@link PeerConfig#sourceFallbackAfter()}); when false they fail instead.
      */
-    public record Settings(PeerConfig peer, InetSocketAddress control, List<Path> allowDirs, boolean sourceFallback) {
+    /** @param ioThreads event loops moving this node's bytes; 0: {@link #defaultIoThreads()} */
+    public record Settings(PeerConfig peer, InetSocketAddress control, List<Path> allowDirs, boolean sourceFallback, int ioThreads) {
         public Settings {
             allowDirs = List.copyOf(allowDirs);
+            if (ioThreads < 0) throw new IllegalArgumentException("ioThreads must be 0 (default) or more, not " + ioThreads);
+            if (ioThreads == 0) ioThreads = defaultIoThreads();
         }
+
+        public Settings(PeerConfig peer, InetSocketAddress control, List<Path> allowDirs, boolean sourceFallback) {
+            this(peer, control, allowDirs, sourceFallback, 0);
+        }
+    }
+
+    /**
+     * Half the cores, at least one: an agent shares its host with the workloads it delivers to,
+     * and one event loop receives, hashes, stores and serves several hundred MB/s. On a host
+     * crowded with agents (the kernel benchmark's 16 on 2 cores) fewer loops also means fewer
+     * wake-ups and thread switches for the same bytes (docs/benchmarks.md).
+     */
+    public static int defaultIoThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     private final Settings settings;
@@ -85,7 +102,7 @@ public final class AgentDaemon implements AutoCloseable {
      */
     public static AgentDaemon start(Settings settings) throws IOException {
         AllowedDirs allowed = AllowedDirs.of(settings.allowDirs());
-        Transport transport = Transport.create(0);
+        Transport transport = Transport.create(settings.ioThreads());
         try {
             return new AgentDaemon(settings, allowed, transport);
         } catch (IOException | RuntimeException e) {

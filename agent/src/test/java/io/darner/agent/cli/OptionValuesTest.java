@@ -65,6 +65,17 @@ class OptionValuesTest {
     }
 
     @Test
+    void a_bad_event_loop_count_is_a_usage_error_naming_the_flag() throws IOException {
+        Run none = agent("--io-threads", "0");
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err()).contains("--io-threads 0").contains("from 1 to 256");
+
+        Run word = agent("--io-threads", "many");
+        assertThat(word.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(word.err()).contains("--io-threads").contains("many");
+    }
+
+    @Test
     void a_bad_seed_rate_is_a_usage_error_naming_the_flag() throws IOException {
         Run run = Run.of("supernode", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--room", "r",
                 "--data-dir", dir.toString(), "--secret-file", secret().toString(), "--seed-upload-rate", "-3MB/s");
