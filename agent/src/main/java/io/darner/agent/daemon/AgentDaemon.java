@@ -29,9 +29,9 @@ public final class AgentDaemon implements AutoCloseable {
 
     /**
      * {@code sourceFallback}: with no supernode reachable, tasks go straight to the source (after
-     * {@link PeerConfig#sourceFallbackAfter()}); when false they fail instead.
+     * {@link PeerConfig#sourceFallbackAfter()}); when false they fail instead. {@code ioThreads}:
+     * event loops moving this node's bytes; 0: {@link #defaultIoThreads()}.
      */
-    /** @param ioThreads event loops moving this node's bytes; 0: {@link #defaultIoThreads()} */
     public record Settings(PeerConfig peer, InetSocketAddress control, List<Path> allowDirs, boolean sourceFallback, int ioThreads) {
         public Settings {
             allowDirs = List.copyOf(allowDirs);
