@@ -2,14 +2,13 @@ package io.darner.agent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.darner.agent.JvmOptions;
+import io.darner.agent.LoopbackPorts;
 import io.darner.agent.Main;
 import io.darner.agent.daemon.Json;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -228,10 +227,8 @@ final class MemoryBench {
         }
     }
 
-    private static String freeAddress() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
+    private static String freeAddress() {
+        return LoopbackPorts.freeAddress();
     }
 
     /** Writes pseudo-random bytes and returns their {@code sha256:HEX}. */

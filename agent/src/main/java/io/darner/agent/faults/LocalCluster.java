@@ -7,7 +7,7 @@ import io.darner.agent.JvmOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.darner.agent.LoopbackPorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,11 +64,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static String freeAddress() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.freeAddress();
     }
 
     private Process start(String name, List<String> args) {
