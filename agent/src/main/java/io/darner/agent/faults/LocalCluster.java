@@ -3,11 +3,11 @@ package io.darner.agent.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.darner.agent.JvmOptions;
+import io.darner.agent.LoopbackPorts;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.darner.agent.LoopbackPorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

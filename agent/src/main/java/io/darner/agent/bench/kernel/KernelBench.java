@@ -159,7 +159,7 @@ public final class KernelBench {
     private int runAll() throws Exception {
         Files.createDirectories(work);
         log.println("KERNEL id=" + topo.id() + " work=" + work + " scenario=" + scenario + " nodes=" + nodes + " size_mib=" + (size >> 20)
-                + " namespaces=" + topo.ns(0) + ".." + topo.ns(nodes) + " bridge=" + topo.bridge());
+                + " namespaces=" + topo.ns(0) + ".." + topo.ns(nodes) + " bridge=" + topo.bridge() + " in " + topo.switchNs());
         source = BenchFiles.random(work.resolve("source").resolve(FILE), size, System.nanoTime());
         digest = BenchFiles.sha256(source);
         long[] up = new long[nodes + 1];

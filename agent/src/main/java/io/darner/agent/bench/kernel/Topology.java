@@ -12,15 +12,16 @@ import java.util.Set;
  * the bridge) with address 10.213.0.(i+1)/24. Upload is capped with {@code tbf} on eth0 (egress of
  * the host), download with {@code htb} on the bridge port (egress towards the host). Every host
  * gets permanent ARP entries for every other one: the neighbour table is shared by all namespaces
- * and overflows at 1024 entries otherwise. The bridge has no address: traffic stays between the
+ * and overflows at 1024 entries otherwise. The bridge and the veths' bridge ends live in a
+ * namespace of their own, the switch ({@link #switchNs()}), with bridge netfilter off there (a
+ * per-namespace setting): a switch does not run the machine's iptables rules, and nothing is added
+ * to the machine's own namespace. The bridge has no address: traffic stays between the
  * namespaces. {@link #close()} removes everything {@link #create} made, and is safe to call twice.
  */
 final class Topology implements AutoCloseable {
     private final String id;
     private final int hosts;
     private final Set<String> namespaces = new HashSet<>();
-    private final Set<String> links = new HashSet<>();
-    private boolean bridgeMade;
 
     Topology(String id, int hosts) {
         if (hosts > 250) throw new IllegalArgumentException("at most 249 nodes");
@@ -34,6 +35,11 @@ final class Topology implements AutoCloseable {
 
     String ns(int host) {
         return "dkb-" + id + "-" + (host == 0 ? "src" : "n" + host);
+    }
+
+    /** The namespace of the bridge. */
+    String switchNs() {
+        return "dkb-" + id + "-sw";
     }
 
     String ip(int host) {
@@ -58,21 +64,25 @@ final class Topology implements AutoCloseable {
 
     /** Creates the namespaces, links, caps (bytes per second; upload[i], download[i] for host i) and ARP entries. */
     synchronized void create(long[] upload, long[] download) {
-        Procs.run(List.of("ip", "link", "add", bridge(), "type", "bridge", "forward_delay", "0"));
-        bridgeMade = true;
-        Procs.run(List.of("ip", "link", "set", bridge(), "up"));
+        Procs.run(List.of("ip", "netns", "add", switchNs()));
+        namespaces.add(switchNs());
+        // only present while br_netfilter is loaded; without it the bridge runs no iptables anyway
+        Procs.tryRun(List.of("ip", "netns", "exec", switchNs(), "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0",
+                "net.bridge.bridge-nf-call-ip6tables=0", "net.bridge.bridge-nf-call-arptables=0"), null);
+        StringBuilder switchBatch = new StringBuilder();
+        switchBatch.append("link add ").append(bridge()).append(" type bridge forward_delay 0\n");
+        switchBatch.append("link set ").append(bridge()).append(" up\n");
         StringBuilder rootBatch = new StringBuilder();
         for (int h = 0; h < hosts; h++) {
             Procs.run(List.of("ip", "netns", "add", ns(h)));
             namespaces.add(ns(h));
-            links.add(hostVeth(h));
-            links.add(peerVeth(h));
-            rootBatch.append("link add ").append(hostVeth(h)).append(" type veth peer name ").append(peerVeth(h)).append('\n');
-            rootBatch.append("link set ").append(peerVeth(h)).append(" netns ").append(ns(h)).append('\n');
-            rootBatch.append("link set ").append(hostVeth(h)).append(" master ").append(bridge()).append(" up\n");
+            rootBatch.append("link add ").append(hostVeth(h)).append(" netns ").append(switchNs())
+                    .append(" type veth peer name ").append(peerVeth(h)).append(" netns ").append(ns(h)).append('\n');
+            switchBatch.append("link set ").append(hostVeth(h)).append(" master ").append(bridge()).append(" up\n");
         }
         Procs.run(List.of("ip", "-batch", "-"), rootBatch.toString());
-        StringBuilder tcRoot = new StringBuilder();
+        Procs.run(List.of("ip", "-n", switchNs(), "-batch", "-"), switchBatch.toString());
+        StringBuilder tcSwitch = new StringBuilder();
         for (int h = 0; h < hosts; h++) {
             StringBuilder b = new StringBuilder();
             b.append("link set lo up\n");
@@ -85,18 +95,18 @@ final class Topology implements AutoCloseable {
             Procs.run(List.of("ip", "-n", ns(h), "-batch", "-"), b.toString());
             Procs.run(List.of("tc", "-n", ns(h), "qdisc", "add", "dev", "eth0", "root", "tbf", "rate", bits(upload[h]),
                     "burst", "256kb", "latency", "50ms"));
-            tcRoot.append("qdisc add dev ").append(hostVeth(h)).append(" root handle 1: htb default 1\n");
-            tcRoot.append("class add dev ").append(hostVeth(h)).append(" parent 1: classid 1:1 htb rate ").append(bits(download[h]))
+            tcSwitch.append("qdisc add dev ").append(hostVeth(h)).append(" root handle 1: htb default 1\n");
+            tcSwitch.append("class add dev ").append(hostVeth(h)).append(" parent 1: classid 1:1 htb rate ").append(bits(download[h]))
                     .append(" ceil ").append(bits(download[h])).append(" burst 256kb cburst 256kb\n");
         }
-        Procs.run(List.of("tc", "-batch", "-"), tcRoot.toString());
+        Procs.run(List.of("tc", "-n", switchNs(), "-batch", "-"), tcSwitch.toString());
     }
 
     private static String bits(long bytesPerSecond) {
         return (bytesPerSecond * 8) + "bit";
     }
 
-    /** Kills whatever still runs in the namespaces (only processes this benchmark started can be there), then deletes them and the bridge. */
+    /** Kills whatever still runs in the namespaces (only processes this benchmark started can be there), then deletes them, the bridge's with it. */
     @Override
     public synchronized void close() {
         List<String> errors = new ArrayList<>();
@@ -110,19 +120,12 @@ final class Topology implements AutoCloseable {
         }
         StringBuilder batch = new StringBuilder();
         for (String ns : namespaces) batch.append("netns del ").append(ns).append('\n');
+        // the bridge and the veths were made inside the namespaces and go with them
         if (batch.length() > 0) Procs.tryRun(List.of("ip", "-force", "-batch", "-"), batch.toString());
-        // veths die with their namespace; one not moved yet is still here
-        Set<String> present = presentLinks();
-        for (String l : links) if (present.contains(l)) Procs.tryRun(List.of("ip", "link", "del", l), null);
-        if (bridgeMade) Procs.tryRun(List.of("ip", "link", "del", bridge()), null);
         Set<String> nsLeft = new HashSet<>(List.of(Procs.run(List.of("ip", "netns", "list")).split("\\s+")));
         for (String ns : namespaces) if (nsLeft.contains(ns)) errors.add("namespace " + ns);
-        present = presentLinks();
-        for (String l : links) if (present.contains(l)) errors.add("link " + l);
-        if (bridgeMade && present.contains(bridge())) errors.add("bridge " + bridge());
+        for (String l : presentLinks()) if (l.startsWith("dkb" + id)) errors.add("link " + l);
         namespaces.clear();
-        links.clear();
-        bridgeMade = false;
         if (!errors.isEmpty()) throw new IllegalStateException("could not remove: " + String.join(", ", errors));
     }
 
