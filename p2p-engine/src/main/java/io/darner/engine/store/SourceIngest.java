@@ -86,10 +86,11 @@ public final class SourceIngest {
                     got += n;
                 }
                 ByteBuffer piece = ByteBuffer.wrap(buf, 0, len);
-                whole.update(buf, 0, len);
                 System.arraycopy(Sha256.of(piece.duplicate()), 0, hashes, i * Sha256.LENGTH, Sha256.LENGTH);
                 content.writePiece(i, piece);
                 observer.stored(i + 1, hashes);
+                // the whole file's hash is needed only at the end: the piece goes out first
+                whole.update(buf, 0, len);
             }
             if (in.read() >= 0) {
                 throw new SourceException(uri, "sent more than the " + size + " bytes it announced");

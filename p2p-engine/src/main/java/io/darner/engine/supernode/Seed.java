@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutorService;
  */
 final class Seed {
     private static final Logger log = LoggerFactory.getLogger(Seed.class);
-    /** Hashes are published in batches of at most this many pieces. */
+    /** Hashes are published in batches of at most this many pieces (smaller ones first). */
     private static final int HASH_BATCH = 64;
 
     interface Listener {
@@ -81,7 +81,9 @@ final class Seed {
 
             @Override
             public void stored(int upTo, byte[] hashes) {
-                if (upTo - published[0] >= HASH_BATCH || upTo == policy[0].pieceCount()) {
+                // batches of 1, 1, 2, 4 ... HASH_BATCH pieces: the first piece can move as soon as it is hashed
+                int batch = Math.max(1, Math.min(HASH_BATCH, published[0]));
+                if (upTo - published[0] >= batch || upTo == policy[0].pieceCount()) {
                     publish(taskId, policy[0], hashes, published[0], upTo);
                     published[0] = upTo;
                 }
