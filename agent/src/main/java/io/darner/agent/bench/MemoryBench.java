@@ -83,18 +83,18 @@ final class MemoryBench {
         Files.write(secret, key);
         Path out = Files.createDirectories(work.resolve("out"));
 
-        String listen = freeAddress();
-        String admin = freeAddress();
+        String listen = LoopbackPorts.freeAddress();
+        String admin = LoopbackPorts.freeAddress();
         Process supernode = start(jar, "supernode", List.of("--id", "sn-1", "--listen", listen, "--admin", admin, "--room", "bench",
                 "--data-dir", work.resolve("sn-1").toString(), "--secret-file", secret.toString()));
         awaitOk(URI.create("http://" + admin + "/healthz"), supernode);
         List<Process> agents = new ArrayList<>();
         List<String> controls = new ArrayList<>();
         for (int i = 1; i <= agentCount; i++) {
-            String control = freeAddress();
+            String control = LoopbackPorts.freeAddress();
             controls.add(control);
             agents.add(start(jar, "agent", List.of("--node-id", "agent-" + i, "--supernode", listen, "--room", "bench",
-                    "--data-dir", work.resolve("agent-" + i).toString(), "--listen", freeAddress(), "--control", control,
+                    "--data-dir", work.resolve("agent-" + i).toString(), "--listen", LoopbackPorts.freeAddress(), "--control", control,
                     "--secret-file", secret.toString(), "--allow-dir", out.toString())));
         }
         for (int i = 0; i < agentCount; i++) awaitOk(URI.create("http://" + controls.get(i) + "/readyz"), agents.get(i));
@@ -225,10 +225,6 @@ final class MemoryBench {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String freeAddress() {
-        return LoopbackPorts.freeAddress();
     }
 
     /** Writes pseudo-random bytes and returns their {@code sha256:HEX}. */

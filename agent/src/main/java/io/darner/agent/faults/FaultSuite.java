@@ -3,6 +3,7 @@ package io.darner.agent.faults;
 import io.darner.agent.bench.BenchFiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.darner.agent.LoopbackPorts;
 import io.darner.agent.faults.LocalCluster.Download;
 import io.darner.agent.faults.LocalCluster.Node;
 
@@ -199,8 +200,8 @@ final class FaultSuite {
         }
         Path src = BenchFiles.random(c.dir.resolve("origin/f.bin"), 64L << 20, System.nanoTime());
         String digest = BenchFiles.sha256(src);
-        String http = LocalCluster.freeAddress();
-        String sn = LocalCluster.freeAddress();
+        String http = LoopbackPorts.freeAddress();
+        String sn = LoopbackPorts.freeAddress();
         String password = "faults-" + Long.toHexString(new java.security.SecureRandom().nextLong());
         List<String> args = List.of("server", "--server.port=" + http.substring(http.lastIndexOf(':') + 1),
                 "--darner.data-dir=" + c.dir.resolve("server"), "--darner.routes-dir=" + c.dir.resolve("routes.d"),

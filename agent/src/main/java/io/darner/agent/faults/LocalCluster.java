@@ -63,10 +63,6 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    static String freeAddress() {
-        return LoopbackPorts.freeAddress();
-    }
-
     private Process start(String name, List<String> args) {
         return startJar(name, jar, JvmOptions.forCommand(args.get(0)), args);
     }
@@ -91,8 +87,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     Node supernode(String name) {
-        String listen = freeAddress();
-        String admin = freeAddress();
+        String listen = LoopbackPorts.freeAddress();
+        String admin = LoopbackPorts.freeAddress();
         Process p = start(name, List.of("supernode", "--id", name, "--listen", listen, "--admin", admin, "--room", ROOM,
                 "--data-dir", dir.resolve(name).toString(), "--secret-file", secret.toString()));
         Node n = new Node(name, listen, admin, p, dir.resolve("logs").resolve(name + ".log"));
@@ -108,8 +104,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     Node agentOf(String name, String supernodeListen, String... extra) {
-        String listen = freeAddress();
-        String control = freeAddress();
+        String listen = LoopbackPorts.freeAddress();
+        String control = LoopbackPorts.freeAddress();
         List<String> args = new ArrayList<>(List.of("agent", "--node-id", name, "--supernode", supernodeListen, "--room", ROOM,
                 "--data-dir", dir.resolve(name).toString(), "--listen", listen, "--control", control,
                 "--secret-file", secret.toString(), "--allow-dir", out().toString()));
@@ -118,8 +114,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     Node agent(String name, List<Node> supernodes, Path dataDir, String... extra) {
-        String listen = freeAddress();
-        String control = freeAddress();
+        String listen = LoopbackPorts.freeAddress();
+        String control = LoopbackPorts.freeAddress();
         List<String> args = new ArrayList<>(List.of("agent", "--node-id", name, "--supernode",
                 String.join(",", supernodes.stream().map(Node::listen).toList()), "--room", ROOM,
                 "--data-dir", (dataDir != null ? dataDir : dir.resolve(name)).toString(), "--listen", listen, "--control", control,

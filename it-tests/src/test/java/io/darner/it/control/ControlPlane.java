@@ -5,7 +5,7 @@ import io.darner.agent.JvmOptions;
 import io.darner.it.support.Await;
 import io.darner.it.support.Http;
 import io.darner.it.support.JavaProcess;
-import io.darner.it.support.Ports;
+import io.darner.agent.LoopbackPorts;
 import io.darner.it.support.TestFiles;
 
 import java.io.IOException;
@@ -52,8 +52,8 @@ final class ControlPlane implements AutoCloseable {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         Files.write(secret, bytes);
-        this.http = Ports.freeAddress();
-        this.supernode = Ports.freeAddress();
+        this.http = LoopbackPorts.freeAddress();
+        this.supernode = LoopbackPorts.freeAddress();
         serverArgs.addAll(List.of("server", "--server.port=" + http.substring(http.lastIndexOf(':') + 1),
                 "--darner.data-dir=" + dir.resolve("server"), "--darner.routes-dir=" + dir.resolve("routes.d"),
                 "--darner.supernode.listen=" + supernode, "--darner.supernode.room=" + ROOM,
@@ -103,8 +103,8 @@ final class ControlPlane implements AutoCloseable {
 
     /** A standalone supernode of {@code room} sharing the cluster secret; returns {listen, admin} addresses once it answers. */
     String[] standaloneSupernode(String name, String room) {
-        String listen = Ports.freeAddress();
-        String admin = Ports.freeAddress();
+        String listen = LoopbackPorts.freeAddress();
+        String admin = LoopbackPorts.freeAddress();
         JavaProcess p = JavaProcess.start(name, io.darner.it.support.DarnerNodes.agentJar(), JvmOptions.forCommand("supernode"),
                 List.of("supernode", "--id", name, "--listen", listen, "--admin", admin, "--room", room, "--data-dir", dir.resolve(name).toString(),
                         "--secret-file", dir.resolve("cluster.secret").toString()), dir.resolve("logs").resolve(name + ".log"));
@@ -121,7 +121,7 @@ final class ControlPlane implements AutoCloseable {
     /** Starts an agent of {@code room} joining {@code supernodeAddress}. */
     Agent agentIn(String name, String room, String supernodeAddress, String... extra) {
         List<String> args = new ArrayList<>(List.of("agent", "--node-id", name, "--supernode", supernodeAddress, "--room", room,
-                "--data-dir", dir.resolve(name).toString(), "--listen", Ports.freeAddress(), "--control", Ports.freeAddress(),
+                "--data-dir", dir.resolve(name).toString(), "--listen", LoopbackPorts.freeAddress(), "--control", LoopbackPorts.freeAddress(),
                 "--secret-file", dir.resolve("cluster.secret").toString(), "--allow-dir", outDir().toString()));
         args.addAll(List.of(extra));
         try {

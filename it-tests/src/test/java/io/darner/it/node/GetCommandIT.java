@@ -3,7 +3,7 @@ package io.darner.it.node;
 import com.sun.net.httpserver.HttpServer;
 import io.darner.it.support.DarnerNodes;
 import io.darner.it.support.JavaProcess;
-import io.darner.it.support.Ports;
+import io.darner.agent.LoopbackPorts;
 import io.darner.it.support.TestFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +32,7 @@ class GetCommandIT {
     private HttpServer origin;
     private Path files;
     /** Nothing listens here: `get` finds no agent. */
-    private final String noAgent = Ports.freeAddress();
+    private final String noAgent = LoopbackPorts.freeAddress();
 
     @BeforeEach
     void startOrigin() throws IOException {

@@ -1,6 +1,7 @@
 package io.darner.it.support;
 
 import io.darner.agent.JvmOptions;
+import io.darner.agent.LoopbackPorts;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -92,8 +93,8 @@ public final class DarnerNodes implements BeforeEachCallback, AfterEachCallback 
 
     /** Starts a supernode of {@link #ROOM} on free loopback ports and waits until its admin address answers. */
     public Supernode supernode(String name, String... extraArgs) {
-        String listen = Ports.freeAddress();
-        String admin = Ports.freeAddress();
+        String listen = LoopbackPorts.freeAddress();
+        String admin = LoopbackPorts.freeAddress();
         List<String> args = new ArrayList<>(List.of("supernode", "--id", name, "--listen", listen, "--admin", admin, "--room", ROOM,
                 "--data-dir", dir.resolve(name).toString(), "--secret-file", secret.toString()));
         args.addAll(Arrays.asList(extraArgs));
@@ -111,8 +112,8 @@ public final class DarnerNodes implements BeforeEachCallback, AfterEachCallback 
     public Agent agentWithSecret(String name, List<Supernode> supernodes, Path secretFile, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("agent", "--node-id", name,
                 "--supernode", supernodes.stream().map(Supernode::listen).collect(Collectors.joining(",")),
-                "--room", ROOM, "--data-dir", dir.resolve(name).toString(), "--listen", Ports.freeAddress(),
-                "--control", Ports.freeAddress(), "--secret-file", secretFile.toString(), "--allow-dir", outDir().toString()));
+                "--room", ROOM, "--data-dir", dir.resolve(name).toString(), "--listen", LoopbackPorts.freeAddress(),
+                "--control", LoopbackPorts.freeAddress(), "--secret-file", secretFile.toString(), "--allow-dir", outDir().toString()));
         args.addAll(Arrays.asList(extraArgs));
         Agent a = new Agent(name, args);
         a.process = darner(name, args);
