@@ -38,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Working directory for sources, piece stores and targets (default: a new directory under /dev/shm when it exists (and, with --memory, has room for 9 copies of the file), else the system temp directory)")
     Path dir;
 
-    @Option(names = "--warmups", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--warmups", paramLabel = "N", defaultValue = "8",
             description = "Untimed distributions of a file like the scenario's before the timed one, so that the JIT has compiled "
                     + "the hot paths (a long-running agent's state); 0 times a cold start (default: ${DEFAULT-VALUE})")
     int warmups;

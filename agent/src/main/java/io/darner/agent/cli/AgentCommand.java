@@ -7,6 +7,7 @@ import io.darner.agent.daemon.StopSignal;
 import io.darner.engine.api.PeerConfig;
 import io.darner.engine.store.CachePolicy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -118,6 +119,9 @@ public final class AgentCommand implements Callable<Integer> {
                     + "default: half the cores, at least 1")
     Integer ioThreads;
 
+    @Mixin
+    TcpCongestionOption congestion;
+
     @Option(names = "--node-id", paramLabel = "ID", description = "Node id, unique in the cluster (default: hostname:port of --listen)")
     String nodeId;
 
@@ -138,6 +142,7 @@ public final class AgentCommand implements Callable<Integer> {
         if (ioThreads != null && (ioThreads < 1 || ioThreads > 256)) {
             throw new ParameterException(spec.commandLine(), "--io-threads " + ioThreads + ": give a number of event loops from 1 to 256");
         }
+        String tcpCongestion = congestion.checked(spec);
         CachePolicy cache;
         try {
             cache = new CachePolicy(cacheHighWatermark, cacheLowWatermark, cacheTtl);
@@ -147,7 +152,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentDaemon.Settings settings = new AgentDaemon.Settings(
                 new PeerConfig(nodeId != null ? nodeId : Addresses.defaultId(dataAddress), room, dataDir, dataAddress, supernodes,
                         secret.bytes(), uploadRate, downloadRate, 0, null, sourceFallbackAfter).withCache(cache),
-                control, allowDirs, !noSourceFallback, ioThreads == null ? 0 : ioThreads);
+                control, allowDirs, !noSourceFallback, ioThreads == null ? 0 : ioThreads, tcpCongestion);
         String jit = JitPolicy.install();
         AgentDaemon daemon;
         try {

@@ -4,6 +4,7 @@ import io.darner.agent.daemon.StopSignal;
 import io.darner.agent.daemon.SupernodeDaemon;
 import io.darner.engine.supernode.SupernodeConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,15 +62,19 @@ public final class SupernodeCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "Supernode id (default: hostname:port of --listen)")
     String id;
 
+    @Mixin
+    TcpCongestionOption congestion;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        String tcpCongestion = congestion.checked(spec);
         SupernodeConfig config = new SupernodeConfig(id != null ? id : Addresses.defaultId(listen), room, dataDir, listen,
                 seedListen != null ? seedListen : new InetSocketAddress(listen.getAddress(), 0), secret.bytes(), seedUploadRate,
                 SupernodeConfig.DEFAULT_HEARTBEAT, SupernodeConfig.DEFAULT_MAX_PARENTS, SupernodeConfig.DEFAULT_SEED_FANOUT);
         SupernodeDaemon daemon;
         try {
-            daemon = SupernodeDaemon.start(config, admin);
+            daemon = SupernodeDaemon.start(config, admin, tcpCongestion);
         } catch (IOException e) {
             spec.commandLine().getErr().println("darner supernode: cannot start: " + e.getMessage());
             return ExitCodes.FAILED;

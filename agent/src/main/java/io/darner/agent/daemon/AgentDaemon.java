@@ -30,9 +30,11 @@ public final class AgentDaemon implements AutoCloseable {
     /**
      * {@code sourceFallback}: with no supernode reachable, tasks go straight to the source (after
      * {@link PeerConfig#sourceFallbackAfter()}); when false they fail instead. {@code ioThreads}:
-     * event loops moving this node's bytes; 0: {@link #defaultIoThreads()}.
+     * event loops moving this node's bytes; 0: {@link #defaultIoThreads()}. {@code tcpCongestion}: see
+     * {@link Transport#create(int, String)} (null: Darner's default).
      */
-    public record Settings(PeerConfig peer, InetSocketAddress control, List<Path> allowDirs, boolean sourceFallback, int ioThreads) {
+    public record Settings(PeerConfig peer, InetSocketAddress control, List<Path> allowDirs, boolean sourceFallback, int ioThreads,
+                           String tcpCongestion) {
         public Settings {
             allowDirs = List.copyOf(allowDirs);
             if (ioThreads < 0) throw new IllegalArgumentException("ioThreads must be 0 (default) or more, not " + ioThreads);
@@ -40,7 +42,7 @@ public final class AgentDaemon implements AutoCloseable {
         }
 
         public Settings(PeerConfig peer, InetSocketAddress control, List<Path> allowDirs, boolean sourceFallback) {
-            this(peer, control, allowDirs, sourceFallback, 0);
+            this(peer, control, allowDirs, sourceFallback, 0, null);
         }
     }
 
@@ -102,7 +104,7 @@ public final class AgentDaemon implements AutoCloseable {
      */
     public static AgentDaemon start(Settings settings) throws IOException {
         AllowedDirs allowed = AllowedDirs.of(settings.allowDirs());
-        Transport transport = Transport.create(settings.ioThreads());
+        Transport transport = Transport.create(settings.ioThreads(), settings.tcpCongestion());
         try {
             return new AgentDaemon(settings, allowed, transport);
         } catch (IOException | RuntimeException e) {

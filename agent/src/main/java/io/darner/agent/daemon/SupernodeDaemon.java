@@ -53,7 +53,12 @@ public final class SupernodeDaemon implements AutoCloseable {
 
     /** @throws IOException when a port is taken or the data directory is unusable */
     public static SupernodeDaemon start(SupernodeConfig config, InetSocketAddress adminAddress) throws IOException {
-        Transport transport = Transport.create(0);
+        return start(config, adminAddress, null);
+    }
+
+    /** @param tcpCongestion see {@link Transport#create(int, String)} (null: Darner's default) */
+    public static SupernodeDaemon start(SupernodeConfig config, InetSocketAddress adminAddress, String tcpCongestion) throws IOException {
+        Transport transport = Transport.create(0, tcpCongestion);
         try {
             return new SupernodeDaemon(config, adminAddress, transport);
         } catch (IOException | RuntimeException e) {

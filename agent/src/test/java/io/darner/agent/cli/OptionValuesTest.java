@@ -69,6 +69,16 @@ class OptionValuesTest {
     }
 
     @Test
+    void a_congestion_control_the_kernel_lacks_is_a_usage_error_naming_the_flag_and_the_choices() throws IOException {
+        Run agent = agent("--tcp-congestion", "vegas2");
+        assertUsageError(agent, "--tcp-congestion", "'vegas2' is not available", "system");
+
+        Run supernode = Run.of("supernode", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--room", "r",
+                "--data-dir", dir.toString(), "--secret-file", secret().toString(), "--tcp-congestion", "cubic;rm");
+        assertUsageError(supernode, "--tcp-congestion", "not a congestion control name");
+    }
+
+    @Test
     void a_bad_seed_rate_is_a_usage_error_naming_the_flag() throws IOException {
         Run run = Run.of("supernode", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--room", "r",
                 "--data-dir", dir.toString(), "--secret-file", secret().toString(), "--seed-upload-rate", "-3MB/s");

@@ -23,7 +23,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import io.netty.channel.unix.RawUnixChannelOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -33,25 +40,43 @@ import java.util.function.Supplier;
  * {@code [decorator] decoder encoder [extra] protocol-errors handler}.
  */
 public final class Transport implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
     private static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("darner.nio");
 
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final Consumer<Channel> decorator;
     private final int maxFrameBytes;
+    /** The congestion control every connection asks for (see {@link TcpCongestion}); null: the host's. */
+    private final String congestion;
 
-    private Transport(EventLoopGroup group, boolean ownsGroup, Consumer<Channel> decorator, int maxFrameBytes) {
+    private Transport(EventLoopGroup group, boolean ownsGroup, Consumer<Channel> decorator, int maxFrameBytes, String congestion) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.decorator = decorator;
         this.maxFrameBytes = maxFrameBytes;
+        this.congestion = EPOLL ? congestion : null;
     }
 
-    /** A transport with its own event loops ({@code threads} = 0: Netty's default, 2 × cores). */
+    /** A transport with its own event loops ({@code threads} = 0: Netty's default, 2 × cores) and {@link TcpCongestion#DEFAULT}. */
     public static Transport create(int threads) {
+        return create(threads, null);
+    }
+
+    /**
+     * @param congestion a TCP congestion control name, {@link TcpCongestion#SYSTEM}, or null for the default
+     * @throws IllegalArgumentException when the kernel lacks the algorithm named
+     */
+    public static Transport create(int threads, String congestion) {
+        String resolved = TcpCongestion.resolve(congestion);
         DefaultThreadFactory threadFactory = new DefaultThreadFactory("darner-io", true);
         EventLoopGroup group = EPOLL ? new EpollEventLoopGroup(threads, threadFactory) : new NioEventLoopGroup(threads, threadFactory);
-        return new Transport(group, true, ch -> {}, Frames.DEFAULT_MAX_FRAME_BYTES);
+        return new Transport(group, true, ch -> {}, Frames.DEFAULT_MAX_FRAME_BYTES, resolved);
+    }
+
+    /** The congestion control this transport's connections ask for; null: the host's default. */
+    public String congestion() {
+        return congestion;
     }
 
     /**
@@ -59,7 +84,7 @@ public final class Transport implements AutoCloseable {
      * at the head of the pipeline, e.g. the benchmark's emulated links). Shares the event loops.
      */
     public Transport withDecorator(Consumer<Channel> decorator) {
-        return new Transport(group, false, decorator, maxFrameBytes);
+        return new Transport(group, false, decorator, maxFrameBytes, congestion);
     }
 
     public EventLoopGroup group() {
@@ -71,14 +96,23 @@ public final class Transport implements AutoCloseable {
     }
 
     public ChannelFuture listen(InetSocketAddress address, Supplier<ChannelHandler[]> handlers) {
-        return new ServerBootstrap()
+        return listen(address, 0, handlers);
+    }
+
+    /**
+     * @param sendBufferBytes the accepted connections' send buffer ({@code SO_SNDBUF}, which Linux
+     *                        doubles); 0: the kernel's autotuning
+     */
+    public ChannelFuture listen(InetSocketAddress address, int sendBufferBytes, Supplier<ChannelHandler[]> handlers) {
+        ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer(handlers))
-                .bind(address);
+                .childHandler(initializer(handlers));
+        if (sendBufferBytes > 0) b.childOption(ChannelOption.SO_SNDBUF, sendBufferBytes);
+        return b.bind(address);
     }
 
     public ChannelFuture connect(EventLoop loop, InetSocketAddress local, InetSocketAddress remote, Supplier<ChannelHandler[]> handlers) {
@@ -95,6 +129,7 @@ public final class Transport implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (congestion != null) askCongestion(ch);
                 decorator.accept(ch);
                 ch.pipeline().addLast("decoder", new FrameDecoder(maxFrameBytes));
                 ch.pipeline().addLast("encoder", new FrameEncoder());
@@ -102,6 +137,23 @@ public final class Transport implements AutoCloseable {
                 ch.pipeline().addLast(handlers.get());
             }
         };
+    }
+
+    private static final RawUnixChannelOption TCP_CONGESTION = new RawUnixChannelOption("TCP_CONGESTION", 6 /* IPPROTO_TCP */, 13, 16);
+    private static final AtomicBoolean REFUSAL_LOGGED = new AtomicBoolean();
+
+    /** Asks for this transport's congestion control; where the kernel refuses, the connection keeps the host's. */
+    private void askCongestion(SocketChannel ch) {
+        // the kernel's TCP_CA_NAME_MAX: the name, NUL-padded to 16 bytes
+        ByteBuffer name = ByteBuffer.allocateDirect(16);
+        name.put(congestion.getBytes(StandardCharsets.US_ASCII)).clear();
+        try {
+            ch.config().setOption(TCP_CONGESTION, name);
+        } catch (RuntimeException e) {
+            if (REFUSAL_LOGGED.compareAndSet(false, true)) {
+                log.info("TCP congestion control {} refused ({}); connections keep the host's default", congestion, e.toString());
+            }
+        }
     }
 
     @Override

@@ -27,12 +27,20 @@ public final class UploadService implements AutoCloseable {
     private final UploadQueue queue;
     /** Bytes of pieces handed to sockets at a time (see {@link UploadQueue}). */
     static final long IN_FLIGHT_BYTES = 512 * 1024;
+    /**
+     * Each child connection's send buffer (Linux doubles it: one to two pieces). Left to the
+     * kernel's autotuning, every child's socket soaks up megabytes and the link is shared among
+     * all of them at once, each piece taking as long as all of them together; bounded, the
+     * {@link UploadQueue}'s order (scarcest piece first) is what reaches the wire. Kernel harness,
+     * scenario A: 0.13 s of 6.4 (docs/benchmarks.md).
+     */
+    static final int CHILD_SEND_BUFFER = 256 * 1024;
 
     UploadService(String nodeId, Transport transport, InetSocketAddress listen, Function<String, Pacer> uploadPacerForTask) {
         this.nodeId = nodeId;
         this.uploadPacerForTask = uploadPacerForTask;
         this.queue = new UploadQueue(IN_FLIGHT_BYTES, uploadPacerForTask::apply, this::countUpload);
-        this.server = transport.listen(listen, () -> new ChannelHandler[] {new UploadHandler(this)}).syncUninterruptibly().channel();
+        this.server = transport.listen(listen, CHILD_SEND_BUFFER, () -> new ChannelHandler[] {new UploadHandler(this)}).syncUninterruptibly().channel();
     }
 
     /** Starts a seed-side or node-side upload service for {@code nodeId} on {@code listen} (port 0 = any). */
