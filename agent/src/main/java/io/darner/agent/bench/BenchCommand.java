@@ -43,6 +43,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "the hot paths (a long-running agent's state); 0 times a cold start (default: ${DEFAULT-VALUE})")
     int warmups;
 
+    @Option(names = "--count-headers",
+            description = "In-process harness: the emulated links' caps count TCP/IP/Ethernet headers (66 bytes per 1,448-byte "
+                    + "segment), as tc in the kernel harness and a real NIC do; without it they carry the cap in payload. "
+                    + "T_fluid stays the payload bound")
+    boolean countHeaders;
+
     @Option(names = "--threads", description = "Event loop threads (default: ${DEFAULT-VALUE})", defaultValue = "4")
     int threads;
 
@@ -74,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (policy) return policy(base);
         Path work = Files.createTempDirectory(base, "darner-bench-");
         try {
-            InProcessBench.Report r = new InProcessBench(scenario, work, threads, warmups).run();
+            InProcessBench.Report r = new InProcessBench(scenario, work, threads, warmups, countHeaders).run();
             System.out.println(r.line());
             return r.verified() == scenario.nodes ? 0 : 1;
         } finally {

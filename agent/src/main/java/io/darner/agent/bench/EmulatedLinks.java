@@ -18,13 +18,35 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class EmulatedLinks {
     static final long BURST = 64 * 1024;
+    /** Payload per full TCP segment on Ethernet with timestamps, and the frame that carries it (+ 32 TCP, 20 IP, 14 Ethernet). */
+    static final long SEGMENT_PAYLOAD = 1448, SEGMENT_FRAME = 1514;
 
     private record Host(TokenBucket egress, TokenBucket ingress) {}
 
     private final Map<InetAddress, Host> hosts = new ConcurrentHashMap<>();
+    private final boolean countHeaders;
+
+    /**
+     * @param countHeaders whether a cap is of frames rather than payload, as {@code tc} (and a
+     *                     NIC) count them: the buckets then pass only a full segment's payload share
+     *                     of the cap ({@value #SEGMENT_PAYLOAD} of every {@value #SEGMENT_FRAME} bytes)
+     */
+    EmulatedLinks(boolean countHeaders) {
+        this.countHeaders = countHeaders;
+    }
 
     void addHost(InetAddress address, long uploadBytesPerSecond, long downloadBytesPerSecond) {
-        hosts.put(address, new Host(new TokenBucket(uploadBytesPerSecond, BURST), new TokenBucket(downloadBytesPerSecond, BURST)));
+        hosts.put(address, new Host(new TokenBucket(payloadRate(uploadBytesPerSecond), BURST), new TokenBucket(payloadRate(downloadBytesPerSecond), BURST)));
+    }
+
+    /** The payload rates a host's links pass: {upload, download}. */
+    long[] payloadRates(InetAddress address) {
+        Host h = hosts.get(address);
+        return new long[] {h.egress.rate(), h.ingress.rate()};
+    }
+
+    private long payloadRate(long cap) {
+        return countHeaders ? cap * SEGMENT_PAYLOAD / SEGMENT_FRAME : cap;
     }
 
     void decorate(Channel ch) {

@@ -49,9 +49,16 @@ final class InProcessBench {
     private final Path work;
     private final int threads;
     private final int warmups;
+    private final boolean countHeaders;
     private final boolean timeline = Boolean.getBoolean("darner.bench.timeline");
 
     InProcessBench(Scenario scenario, Path work, int threads, int warmups) {
+        this(scenario, work, threads, warmups, false);
+    }
+
+    /** @param countHeaders see {@link EmulatedLinks#EmulatedLinks(boolean)} */
+    InProcessBench(Scenario scenario, Path work, int threads, int warmups, boolean countHeaders) {
+        this.countHeaders = countHeaders;
         this.scenario = scenario;
         this.work = work;
         this.threads = threads;
@@ -61,7 +68,7 @@ final class InProcessBench {
     Report run() throws Exception {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        EmulatedLinks links = new EmulatedLinks();
+        EmulatedLinks links = new EmulatedLinks(countHeaders);
         links.addHost(SOURCE_HOST, scenario.sourceBytesPerSecond(), 10_000_000_000L);
         List<InetAddress> nodeHosts = new ArrayList<>();
         for (int i = 0; i < scenario.nodes; i++) {
