@@ -115,7 +115,9 @@ class KernelBenchIT {
 
     /** Starts a run slow enough to interrupt (scenario C caps, 64 MiB), signals it once the system's processes all run. */
     private void interruptedCleansUp(String system, String signal, int nodes) {
-        JavaProcess b = bench("--scenario", "C", "--kernel-nodes", String.valueOf(nodes), "--kernel-size-mib", "64", "--systems", system);
+        // two warm-ups (of 64 MiB at scenario C's caps) are enough to interrupt the run after them
+        JavaProcess b = bench("--scenario", "C", "--kernel-nodes", String.valueOf(nodes), "--kernel-size-mib", "64", "--systems", system,
+                "--warmups", "2");
         b.awaitLog("KERNEL started system=" + system, RUN);
         Matcher m = STARTED.matcher(b.log());
         assertThat(m.find()).as(b.log()).isTrue();
