@@ -52,10 +52,6 @@ final class InProcessBench {
     private final boolean countHeaders;
     private final boolean timeline = Boolean.getBoolean("darner.bench.timeline");
 
-    InProcessBench(Scenario scenario, Path work, int threads, int warmups) {
-        this(scenario, work, threads, warmups, false);
-    }
-
     /** @param countHeaders see {@link EmulatedLinks#EmulatedLinks(boolean)} */
     InProcessBench(Scenario scenario, Path work, int threads, int warmups, boolean countHeaders) {
         this.countHeaders = countHeaders;
