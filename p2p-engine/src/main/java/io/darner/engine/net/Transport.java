@@ -21,9 +21,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
-
 import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,11 +71,6 @@ public final class Transport implements AutoCloseable {
         DefaultThreadFactory threadFactory = new DefaultThreadFactory("darner-io", true);
         EventLoopGroup group = EPOLL ? new EpollEventLoopGroup(threads, threadFactory) : new NioEventLoopGroup(threads, threadFactory);
         return new Transport(group, true, ch -> {}, Frames.DEFAULT_MAX_FRAME_BYTES, resolved);
-    }
-
-    /** The congestion control this transport's connections ask for; null: the host's default. */
-    public String congestion() {
-        return congestion;
     }
 
     /**
